@@ -1,0 +1,32 @@
+"""The answer careerbot gives: plain dataclasses, JSON-serialisable with `dataclasses.asdict`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a quoted unit comes from: `Path(corpus, source).read_text(encoding="utf-8")[start:end] == quote`."""
+
+    title: str
+    source: str
+    section: str
+    quote: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer: one quoted unit per line of `text`, each ending with its marker `[n]` for `citations[n-1]`.
+
+    When the guides do not cover the question, `answered` is False, `citations` is empty and `text`
+    says so; `score` is the confidence in [0, 1] that the answer is right.
+    """
+
+    question: str
+    text: str
+    answered: bool
+    citations: list[Citation] = field(default_factory=list)
+    score: float = 0.0

@@ -1,0 +1,163 @@
+"""`ask()`: careerbot's public entry point, from a question to a cited, verbatim answer."""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .answer import Answer, Citation
+from .errors import CareerbotError, IndexError_, QuestionError
+from .settings import MAX_QUESTION_CHARS, Settings, resolve
+
+STALE_POLICIES = ("rebuild", "warn", "error")
+STALE_CHECK_SECONDS = 1.0
+
+
+@dataclass
+class _Loaded:
+    engine: "object"  # retrieve.Engine
+    manifest_stamp: tuple
+    checked_at: float
+
+
+_cache: dict[tuple[Path, Path], _Loaded] = {}
+_cache_lock = threading.Lock()
+
+
+def _stamp(index_dir: Path) -> tuple:
+    st = (index_dir / "manifest.json").stat()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _stale_policy() -> str:
+    policy = os.environ.get("CAREERBOT_ON_STALE", "rebuild").lower()
+    if policy not in STALE_POLICIES:
+        raise CareerbotError(f"CAREERBOT_ON_STALE must be one of {', '.join(STALE_POLICIES)}, not {policy!r}")
+    return policy
+
+
+def engine_for(settings: Settings):
+    """The loaded engine for this corpus and index: built if missing, reloaded if rebuilt, refreshed if stale."""
+    from .index import build, is_stale, load
+    from .retrieve import load_engine
+
+    key = (settings.corpus, settings.index)
+    with _cache_lock:
+        loaded = _cache.get(key)
+        now = time.monotonic()
+        if loaded and now - loaded.checked_at < STALE_CHECK_SECONDS:
+            return loaded.engine
+        if not (settings.index / "manifest.json").exists():
+            print(f"careerbot: no index in {settings.index}; building it from {settings.corpus}", file=sys.stderr)
+            print(build(settings).summary(), file=sys.stderr)
+            loaded = None
+        try:
+            stamp = _stamp(settings.index)
+        except FileNotFoundError:
+            raise IndexError_(f"no index in {settings.index}: run `careerbot index` to build it") from None
+        if loaded is None or loaded.manifest_stamp != stamp:
+            loaded = _Loaded(load_engine(load(settings.index)), stamp, now)
+        if is_stale(loaded.engine.index, settings.corpus):
+            policy = _stale_policy()
+            if policy == "error":
+                raise IndexError_(f"the guides in {settings.corpus} changed since the index was built: run `careerbot index`")
+            if policy == "warn":
+                print("careerbot: warning: the guides changed since the index was built; run `careerbot index`",
+                      file=sys.stderr)
+            else:
+                print(f"careerbot: the guides in {settings.corpus} changed; updating the index", file=sys.stderr)
+                print(build(settings).summary(), file=sys.stderr)
+                loaded = _Loaded(load_engine(load(settings.index)), _stamp(settings.index), now)
+        loaded.checked_at = now
+        _cache[key] = loaded
+        return loaded.engine
+
+
+def clean_question(question: object) -> str:
+    """The question as careerbot reads it: text, trimmed, cut to MAX_QUESTION_CHARS characters."""
+    if not isinstance(question, str):
+        raise QuestionError(f"the question must be text, not {type(question).__name__}")
+    text = " ".join(question.split())
+    text = "".join(ch for ch in text if ch.isprintable())
+    if not text:
+        raise QuestionError("the question is empty: type a question about a medical practice or office manager career")
+    return text[:MAX_QUESTION_CHARS]
+
+
+def _sources_for(engine, guides: list[str] | None) -> set[str] | None:
+    if guides is None:
+        return None
+    if isinstance(guides, str):
+        guides = [guides]
+    wanted = {g.strip().lower() for g in guides if g and g.strip()}
+    titles = engine.index.titles
+    sources = {s for s, t in titles.items() if s.lower() in wanted or t.lower() in wanted}
+    if not sources:
+        known = "; ".join(f"{t} ({s})" for s, t in titles.items())
+        raise QuestionError(f"no guide matches {sorted(wanted)}: choose among {known}")
+    return sources
+
+
+def ask(question: str, *, guides: list[str] | None = None, corpus: str | os.PathLike | None = None,
+        index: str | os.PathLike | None = None) -> Answer:
+    """Answer a question about these careers with sentences quoted from the guides, each cited.
+
+    `guides` limits the answer to the named guides (titles or corpus-relative paths). The corpus and index
+    folders are the arguments, else CAREERBOT_CORPUS / CAREERBOT_INDEX, else the project's corpus/ and index/.
+    The index is built when missing and updated when the guides changed.
+
+    >>> from careerbot import ask
+    >>> a = ask("How much do medical office managers make?")
+    >>> a.answered, a.citations[0].source                      # doctest: +SKIP
+    (True, 'medical-office-manager-career-guide.txt')
+
+    Raises QuestionError (a ValueError) for an empty question, and CareerbotError subclasses with a
+    one-line remedy for a missing corpus or a damaged index.
+    """
+    text = clean_question(question)
+    engine = engine_for(resolve(corpus, index))
+    return answer_with(engine, text, _sources_for(engine, guides))[0]
+
+
+def answer_with(engine, text: str, sources: set[str] | None = None):
+    """The Answer to a cleaned question from a loaded engine, and the ranked candidates behind it."""
+    from .embedding import encode
+    from .extract import choose
+    from .intent import read_question
+    from .retrieve import candidates
+
+    q = read_question(text)
+    ranked = candidates(engine, q, encode([text])[0], sources)
+    return _compose(engine, text, choose(engine, q, ranked), ranked), ranked
+
+
+def _compose(engine, text: str, decision, ranked) -> Answer:
+    if not decision.chosen:
+        return Answer(question=text, text=_decline_text(engine, decision, ranked), answered=False, citations=[],
+                      score=round(decision.confidence, 4))
+    citations = []
+    lines = []
+    for n, c in enumerate(decision.chosen, 1):
+        u = engine.index.units[c.unit]
+        citations.append(Citation(title=engine.index.titles.get(u.source, u.source), source=u.source,
+                                  section=u.section, quote=u.text, start=u.start, end=u.end,
+                                  score=round(min(1.0, max(0.0, c.score)), 4)))
+        lines.append(f"{' '.join(u.text.split())} [{n}]")
+    return Answer(question=text, text="\n".join(lines), answered=True, citations=citations,
+                  score=round(decision.confidence, 4))
+
+
+def _decline_text(engine, decision, ranked) -> str:
+    if decision.reason == "medical":
+        return ("careerbot answers questions about careers in medical practice and office management, not health "
+                "questions: please ask a doctor or another clinician about that.")
+    text = "The guides do not cover that question."
+    if ranked:
+        u = engine.index.units[ranked[0].unit]
+        title = engine.index.titles.get(u.source, u.source)
+        if u.section and u.section != title:
+            text += f' The closest they come is "{u.section}" in {title}.'
+    return text + " They cover pay, education, certifications, job outlook, skills and the path into these careers."

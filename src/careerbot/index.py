@@ -1,0 +1,349 @@
+"""Build, save, check and load careerbot's index folder.
+
+An index folder holds `manifest.json` (format version, model, dimension, settings, the documents with
+their hashes, and a hash of every other file), `chunks.jsonl` and `units.jsonl` (records, one JSON object
+a line), and `chunks.faiss` / `units.faiss` (inner-product FAISS indexes of unit-length vectors). Nothing
+is pickled. A build writes a new folder beside the old one and swaps it in with renames, so a crash
+leaves the previous index as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import Chunk, chunk_corpus
+from .corpus import Document, Skipped, corpus_files, load_corpus
+from .errors import BuildLockedError, IndexError_
+from .settings import MODEL_NAME, Settings
+from .structure import Unit
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+DATA_FILES = ("chunks.jsonl", "units.jsonl", "chunks.faiss", "units.faiss")
+REBUILD = "run `careerbot index --full` to rebuild it"
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """An answer unit as the index stores it: its document, its chunk, its span and where it stands."""
+
+    source: str
+    chunk: int
+    start: int
+    end: int
+    kind: str
+    section: str
+    context: str
+    text: str
+
+
+@dataclass
+class Index:
+    """A loaded index: records, their vectors, and the manifest they were built with."""
+
+    path: Path
+    manifest: dict
+    chunks: list[Chunk]
+    units: list[UnitRecord]
+    chunk_vectors: "object"  # faiss.Index
+    unit_vectors: "object"  # faiss.Index
+    titles: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the one-line summary."""
+
+    documents: int
+    chunks: int
+    units: int
+    seconds: float
+    skipped: list[Skipped]
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        line = (f"indexed {self.documents} guides ({self.added} added, {self.changed} changed, {self.removed} removed, "
+                f"{self.unchanged} unchanged): {self.chunks} chunks, {self.units} answer units in {self.seconds:.1f} s")
+        if self.skipped:
+            line += "; skipped " + ", ".join(f"{s.source} ({s.reason})" for s in self.skipped)
+        return line
+
+
+def chunk_passage(chunk: Chunk) -> str:
+    """The text embedded and searched for a chunk: its heading, then its words."""
+    return f"{chunk.section}. {chunk.text}" if chunk.section else chunk.text
+
+
+def unit_passage(unit: UnitRecord | Unit) -> str:
+    """The text embedded and searched for an answer unit: heading, table header, then the unit."""
+    parts = [p for p in (unit.section, unit.context, " ".join(unit.text.split())) if p]
+    return ". ".join(parts)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _faiss_of(vectors: np.ndarray, dim: int):
+    import faiss
+
+    index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def _file_stats(corpus: Path) -> dict[str, list[int]]:
+    return {p.relative_to(corpus).as_posix(): [p.stat().st_size, p.stat().st_mtime_ns] for p in corpus_files(corpus)}
+
+
+def _lock(settings: Settings):
+    from filelock import FileLock, Timeout
+
+    settings.index.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.index.parent / f".{settings.index.name}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildLockedError(f"another `careerbot index` is building {settings.index} right now: wait for it to finish") from None
+    return lock
+
+
+def build(settings: Settings, full: bool = False, progress: bool = True) -> BuildReport:
+    """(Re)build the index of `settings.corpus` into `settings.index`, reusing the vectors of unchanged guides.
+
+    With `full`, every guide is chunked and embedded again. Raises CorpusError when no guide is readable
+    and BuildLockedError when another build holds the lock.
+    """
+    lock = _lock(settings)
+    try:
+        return _build(settings, full, progress)
+    finally:
+        lock.release()
+
+
+def _reusable(settings: Settings, full: bool) -> Index | None:
+    if full or not (settings.index / MANIFEST).exists():
+        return None
+    try:
+        old = load(settings.index, check_files=True)
+    except IndexError_:
+        return None
+    same = (old.manifest.get("settings") == _settings_record(settings))
+    return old if same else None
+
+
+def _settings_record(settings: Settings) -> dict:
+    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
+
+
+def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
+    started = time.perf_counter()
+    docs, skipped = load_corpus(settings.corpus)
+    old = _reusable(settings, full)
+    old_docs = {d["source"]: d for d in old.manifest["documents"]} if old else {}
+    kept = {d.source for d in docs if old_docs.get(d.source, {}).get("sha256") == d.sha256}
+    fresh = [d for d in docs if d.source not in kept]
+
+    chunks, pieces = chunk_corpus(fresh, settings.chunk_size, settings.chunk_overlap)
+    units = [UnitRecord(p.source, p.chunk, p.unit.start, p.unit.end, p.unit.kind, p.unit.section, p.unit.context,
+                        p.unit.text) for p in pieces]
+    if fresh:
+        from .embedding import dimension, encode
+
+        dim = dimension()
+        passages = [chunk_passage(c) for c in chunks] + [unit_passage(u) for u in units]
+        if progress:
+            print(f"embedding {len(passages)} passages from {len(fresh)} guides", file=sys.stderr)
+        vectors = encode(passages, progress=progress)
+        chunk_vecs, unit_vecs = vectors[: len(chunks)], vectors[len(chunks):]
+    else:
+        dim = int(old.manifest["dimension"]) if old else 384
+        chunk_vecs = np.zeros((0, dim), np.float32)
+        unit_vecs = np.zeros((0, dim), np.float32)
+
+    if old and kept:
+        chunks, units, chunk_vecs, unit_vecs = _merge_kept(old, kept, chunks, units, chunk_vecs, unit_vecs)
+
+    order = {d.source: i for i, d in enumerate(docs)}
+    chunks, units, chunk_vecs, unit_vecs = _in_document_order(order, chunks, units, chunk_vecs, unit_vecs)
+    stats = _file_stats(settings.corpus)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model": MODEL_NAME,
+        "dimension": dim,
+        "settings": _settings_record(settings),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "documents": [{"source": d.source, "title": d.title, "sha256": d.sha256, "size": stats[d.source][0],
+                       "mtime_ns": stats[d.source][1]} for d in docs],
+        "skipped": [asdict(s) for s in skipped],
+        "chunks": len(chunks),
+        "units": len(units),
+    }
+    _write(settings.index, manifest, chunks, units, chunk_vecs, unit_vecs, dim)
+    removed = len(set(old_docs) - {d.source for d in docs})
+    added = sum(1 for d in fresh if d.source not in old_docs)
+    return BuildReport(len(docs), len(chunks), len(units), time.perf_counter() - started, skipped,
+                       added=added, changed=len(fresh) - added, removed=removed, unchanged=len(kept))
+
+
+def _merge_kept(old: Index, kept: set[str], chunks, units, chunk_vecs, unit_vecs):
+    """Add the unchanged guides' chunks, units and vectors from the old index to the fresh ones."""
+    old_chunk_ids = [i for i, c in enumerate(old.chunks) if c.source in kept]
+    old_unit_ids = [i for i, u in enumerate(old.units) if u.source in kept]
+    remap = {old_id: len(chunks) + k for k, old_id in enumerate(old_chunk_ids)}
+    chunks = chunks + [old.chunks[i] for i in old_chunk_ids]
+    units = units + [UnitRecord(**{**asdict(old.units[i]), "chunk": remap[old.units[i].chunk]}) for i in old_unit_ids]
+    chunk_vecs = np.vstack([chunk_vecs, _reconstruct(old.chunk_vectors, old_chunk_ids)])
+    unit_vecs = np.vstack([unit_vecs, _reconstruct(old.unit_vectors, old_unit_ids)])
+    return chunks, units, chunk_vecs, unit_vecs
+
+
+def _reconstruct(index, ids: list[int]) -> np.ndarray:
+    if not ids:
+        return np.zeros((0, index.d), np.float32)
+    return np.vstack([index.reconstruct(i) for i in ids]).astype(np.float32)
+
+
+def _in_document_order(order: dict[str, int], chunks, units, chunk_vecs, unit_vecs):
+    """Sort chunks and units by (document, offset) so that a rebuild's result does not depend on history."""
+    chunk_perm = sorted(range(len(chunks)), key=lambda i: (order[chunks[i].source], chunks[i].start))
+    new_id = {old: new for new, old in enumerate(chunk_perm)}
+    unit_perm = sorted(range(len(units)), key=lambda i: (order[units[i].source], units[i].start, units[i].end))
+    chunks = [chunks[i] for i in chunk_perm]
+    units = [UnitRecord(**{**asdict(units[i]), "chunk": new_id[units[i].chunk]}) for i in unit_perm]
+    return chunks, units, chunk_vecs[chunk_perm], unit_vecs[unit_perm]
+
+
+def _write(target: Path, manifest: dict, chunks, units, chunk_vecs, unit_vecs, dim: int) -> None:
+    """Write the index into a fresh folder beside `target`, then swap it in."""
+    import faiss
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+    try:
+        _write_jsonl(tmp / "chunks.jsonl", [asdict(c) for c in chunks])
+        _write_jsonl(tmp / "units.jsonl", [asdict(u) for u in units])
+        faiss.write_index(_faiss_of(chunk_vecs, dim), str(tmp / "chunks.faiss"))
+        faiss.write_index(_faiss_of(unit_vecs, dim), str(tmp / "units.faiss"))
+        manifest["files"] = {name: _sha256(tmp / name) for name in DATA_FILES}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        readme = target / "README.md"
+        if readme.exists():
+            shutil.copy2(readme, tmp / "README.md")
+        for name in [*DATA_FILES, MANIFEST]:
+            with open(tmp / name, "rb") as f:
+                os.fsync(f.fileno())
+        _swap(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap(new: Path, target: Path) -> None:
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(path: Path) -> dict:
+    """The index's manifest; IndexError_ when it is missing or unreadable."""
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexError_(f"no index in {path}: run `careerbot index` to build it") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise IndexError_(f"the index manifest in {path} is damaged: {REBUILD}") from None
+    if not isinstance(manifest, dict):
+        raise IndexError_(f"the index manifest in {path} is damaged: {REBUILD}")
+    return manifest
+
+
+def check_manifest(path: Path, manifest: dict, check_files: bool) -> None:
+    """Raise IndexError_ unless the manifest is of this version and model and its files are intact."""
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexError_(f"the index in {path} has format {manifest.get('format_version')!r}, "
+                          f"this careerbot reads {FORMAT_VERSION}: {REBUILD}")
+    if manifest.get("model") != MODEL_NAME:
+        raise IndexError_(f"the index in {path} was built with {manifest.get('model')!r}, not {MODEL_NAME}: {REBUILD}")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or set(files) != set(DATA_FILES):
+        raise IndexError_(f"the index manifest in {path} is damaged: {REBUILD}")
+    for name in DATA_FILES:
+        if not (path / name).is_file():
+            raise IndexError_(f"the index in {path} is missing {name}: {REBUILD}")
+        if check_files and _sha256(path / name) != files[name]:
+            raise IndexError_(f"the index file {path / name} is damaged or was edited: {REBUILD}")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def load(path: Path, check_files: bool = True) -> Index:
+    """Load and validate the index in `path`; IndexError_ with a one-line remedy when it is unusable."""
+    import faiss
+
+    manifest = read_manifest(path)
+    check_manifest(path, manifest, check_files)
+    try:
+        chunks = [Chunk(**row) for row in _read_jsonl(path / "chunks.jsonl")]
+        units = [UnitRecord(**row) for row in _read_jsonl(path / "units.jsonl")]
+        chunk_vectors = faiss.read_index(str(path / "chunks.faiss"))
+        unit_vectors = faiss.read_index(str(path / "units.faiss"))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, RuntimeError):
+        raise IndexError_(f"the index in {path} is damaged: {REBUILD}") from None
+    dim = manifest.get("dimension")
+    if (chunk_vectors.ntotal, unit_vectors.ntotal) != (len(chunks), len(units)) or \
+            (len(chunks), len(units)) != (manifest.get("chunks"), manifest.get("units")) or \
+            chunk_vectors.d != dim or unit_vectors.d != dim or \
+            any(not 0 <= u.chunk < len(chunks) for u in units):
+        raise IndexError_(f"the index in {path} is inconsistent (vectors do not match records): {REBUILD}")
+    titles = {d["source"]: d["title"] for d in manifest["documents"]}
+    return Index(path, manifest, chunks, units, chunk_vectors, unit_vectors, titles)
+
+
+def is_stale(index: Index, corpus: Path) -> bool:
+    """Whether the corpus differs from what the index was built from: sizes and mtimes, then hashes."""
+    try:
+        stats = _file_stats(corpus)
+    except Exception:  # noqa: BLE001 - a vanished corpus is "different"; the rebuild reports why
+        return True
+    known = {d["source"]: d for d in index.manifest["documents"]}
+    skipped = {s["source"] for s in index.manifest.get("skipped", [])}
+    if set(stats) != set(known) | skipped:
+        return True
+    for source, (size, mtime) in stats.items():
+        if source in skipped:
+            continue
+        doc = known[source]
+        if doc["size"] == size and doc["mtime_ns"] == mtime:
+            continue
+        if _sha256(corpus / source) != doc["sha256"]:
+            return True
+    return False

@@ -1,0 +1,187 @@
+"""Find the answer units that best match a question: dense (FAISS) and lexical (BM25) search, fused.
+
+Each candidate unit is scored from its own vector's similarity to the question, its chunk's similarity,
+its BM25 score, whether it offers what the question asks for (an amount, a degree...), and whether its
+guide is about the role the question names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .index import Index, unit_passage
+from .intent import Question, figures, offers
+from .lexical import Lexical, tokenize, words
+
+DENSE_K = 48
+LEXICAL_K = 24
+CHUNK_K = 8
+WEIGHTS = {"dense": 0.55, "chunk": 0.25, "lexical": 0.20, "intent": 0.06, "miss": 0.05, "role": 0.05}
+RRF_K = 60
+
+
+@dataclass
+class Engine:
+    """Everything a question is answered from, loaded once per index."""
+
+    index: Index
+    lexical: Lexical
+    offers: list[frozenset[str]]
+    figures: list[frozenset[str]]
+    duplicate_of: list[int]  # the first unit with the same words, or itself
+    role_words: dict[str, frozenset[str]]  # per guide: title words that name its role and no other guide's
+    vocabulary: frozenset[str]  # every lower-case word of the corpus
+    stems: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass
+class Candidate:
+    """A unit considered for the answer, with the signals it was scored on."""
+
+    unit: int
+    dense: float = 0.0
+    chunk: float = 0.0
+    lexical: float = 0.0
+    fused: float = 0.0  # reciprocal-rank fusion of dense and lexical ranks, for the benchmark
+    score: float = 0.0
+
+
+TITLE_NOISE = frozenset("complete career guide path how to become the a of in and for".split())
+
+
+def _role_words(titles: dict[str, str]) -> dict[str, frozenset[str]]:
+    per = {s: frozenset(w for w in words(t) if w not in TITLE_NOISE and not w.isdigit()) for s, t in titles.items()}
+    out = {}
+    for source, ws in per.items():
+        others = set().union(*(v for k, v in per.items() if k != source)) if len(per) > 1 else set()
+        out[source] = frozenset(ws - others) if others else frozenset()
+    return out
+
+
+def load_engine(index: Index) -> Engine:
+    """Prepare an index for answering: BM25 over unit passages, unit features, corpus vocabulary."""
+    passages = [unit_passage(u) for u in index.units]
+    lexical = Lexical(passages)
+    first: dict[str, int] = {}
+    duplicate_of = []
+    for i, u in enumerate(index.units):
+        key = " ".join(words(u.text))
+        duplicate_of.append(first.setdefault(key, i))
+    vocabulary = set()
+    for c in index.chunks:
+        vocabulary.update(words(c.text))
+        vocabulary.update(words(c.section))
+    return Engine(
+        index=index,
+        lexical=lexical,
+        offers=[offers(u.text) for u in index.units],
+        figures=[figures(u.text) for u in index.units],
+        duplicate_of=duplicate_of,
+        role_words=_role_words(index.titles),
+        vocabulary=frozenset(vocabulary),
+        stems=frozenset(lexical.vocabulary),
+    )
+
+
+def _search(faiss_index, qvec: np.ndarray, k: int, allowed: np.ndarray | None):
+    import faiss
+
+    k = min(k, faiss_index.ntotal)
+    if k <= 0:
+        return np.zeros(0, np.float32), np.zeros(0, np.int64)
+    params = None
+    if allowed is not None:
+        if len(allowed) == 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+    scores, ids = faiss_index.search(qvec.reshape(1, -1), k, params=params)
+    keep = ids[0] >= 0
+    return scores[0][keep], ids[0][keep]
+
+
+def role_match(engine: Engine, question: Question, source: str) -> float:
+    """1 when the question names this guide's role (e.g. "office" for the office-manager guide), 0 when it
+    names another guide's role instead, 0.5 when it names none."""
+    asked = set(question.words)
+    named = {s for s, ws in engine.role_words.items() if ws & asked}
+    if not named:
+        return 0.5
+    return 1.0 if source in named else 0.0
+
+
+def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: set[str] | None = None) -> list[Candidate]:
+    """Units worth considering for the answer, best first."""
+    idx = engine.index
+    allowed_units = allowed_chunks = None
+    if sources is not None:
+        allowed_units = np.array([i for i, u in enumerate(idx.units) if u.source in sources], dtype=np.int64)
+        allowed_chunks = np.array([i for i, c in enumerate(idx.chunks) if c.source in sources], dtype=np.int64)
+
+    found: dict[int, Candidate] = {}
+    dense_scores, dense_ids = _search(idx.unit_vectors, qvec, DENSE_K, allowed_units)
+    for rank, (s, i) in enumerate(zip(dense_scores, dense_ids)):
+        c = found.setdefault(int(i), Candidate(int(i)))
+        c.dense = float(s)
+        c.fused += 1.0 / (RRF_K + rank)
+
+    chunk_scores, chunk_ids = _search(idx.chunk_vectors, qvec, max(CHUNK_K, 32), allowed_chunks)
+    chunk_sim = {int(i): float(s) for s, i in zip(chunk_scores, chunk_ids)}
+    top_chunks = set(list(chunk_sim)[:CHUNK_K])
+
+    lex = engine.lexical.scores(tokenize([question.text])[0])
+    if allowed_units is not None:
+        mask = np.zeros_like(lex, dtype=bool)
+        mask[allowed_units] = True
+        lex = np.where(mask, lex, 0.0)
+    top_lex = float(lex.max()) if lex.size else 0.0
+    if top_lex > 0:
+        order = np.argsort(-lex)[:LEXICAL_K]
+        for rank, i in enumerate(order):
+            if lex[i] <= 0:
+                break
+            c = found.setdefault(int(i), Candidate(int(i)))
+            c.fused += 1.0 / (RRF_K + rank)
+    for i, u in enumerate(idx.units):
+        if u.chunk in top_chunks and (allowed_units is None or u.source in sources):
+            found.setdefault(i, Candidate(i))
+
+    missing_dense = [c for c in found.values() if c.dense == 0.0]
+    if missing_dense:
+        vecs = np.vstack([idx.unit_vectors.reconstruct(c.unit) for c in missing_dense])
+        for c, s in zip(missing_dense, vecs @ qvec):
+            c.dense = float(s)
+    for c in found.values():
+        u = idx.units[c.unit]
+        if u.chunk not in chunk_sim:
+            chunk_sim[u.chunk] = float(idx.chunk_vectors.reconstruct(u.chunk) @ qvec)
+        c.chunk = chunk_sim[u.chunk]
+        c.lexical = float(lex[c.unit] / top_lex) if top_lex > 0 else 0.0
+        c.score = score(engine, question, c)
+    ranked = sorted(found.values(), key=lambda c: -c.score)
+    seen: set[int] = set()
+    unique = []
+    for c in ranked:
+        d = engine.duplicate_of[c.unit]
+        if d not in seen:
+            seen.add(d)
+            unique.append(c)
+    return unique
+
+
+def score(engine: Engine, question: Question, c: Candidate) -> float:
+    """One number that orders candidate units: similarity, keywords, intent and role."""
+    u = engine.index.units[c.unit]
+    w = WEIGHTS
+    s = w["dense"] * c.dense + w["chunk"] * c.chunk + w["lexical"] * c.lexical
+    wanted = question.intents - {"duration"} if "pay" in question.intents else question.intents
+    if wanted:
+        has = engine.offers[c.unit]
+        s += w["intent"] * len(wanted & has) / len(wanted)
+        if not wanted & has:
+            s -= w["miss"]
+    s += w["role"] * (role_match(engine, question, u.source) - 0.5)
+    if u.kind == "sentence" and len(u.text) < 40 or re.fullmatch(r"[^a-z]*", u.text):
+        s -= 0.05  # fragments ("Low", "High") say little on their own
+    return s

@@ -1,0 +1,237 @@
+"""Read a guide's layout: which lines are headings, and which spans are answer units.
+
+Answer units are what careerbot quotes: prose sentences, list items, table rows and label/value facts
+(a "Median Salary" line with the "$104,830 USD" and "(BLS, May 2023)" lines under it). Each unit keeps
+its character offsets into the document, and the heading it stands under.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HEADING_MAX_CHARS = 90
+QUESTION_MAX_CHARS = 250
+LONG_ITEM_CHARS = 400
+
+_BULLET = re.compile(r"^(?:[-*•–]\s+)+")
+_STEP = re.compile(r"^(?:step|phase|stage|part)\s+\d+\b", re.I)
+# A figure: money, a percentage, an approximate count, a range, a duration, a time of day (a year alone is not).
+_VALUE = re.compile(
+    r"[$£€¥≈%]|\d{1,3}(?:,\d{3})+|\b\d+(?:\.\d+)?\s*(?:k\b|\+)|\d+\s*[-–—]\s*\d+"
+    r"|\b\d+\+?\s*(?:years?|months?|weeks?|hours?|days?)\b|\d{1,2}:\d{2}", re.I)
+# "Stress Level: High", "Status: Growing much faster than average"
+_KEY_VALUE = re.compile(r"^[A-Z][\w /&+-]{0,30}:\s+(\S+(?:\s+\S+){0,4})$")
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "U.S.", "Dr.", "Mr.", "Ms.", "Mrs.", "St.", "No.", "approx.", "Inc.")
+# A sentence ends at . ! or ? followed by space and a capital, digit, quote or bracket; or where a
+# scraped page glued two sentences together ("career path.We'll").
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[$£€])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # offsets of the line's content, without surrounding whitespace or bullet marker
+    end: int
+    text: str
+    kind: str  # blank, bullet, row, rule, question, prose, short
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable span of a document: `text == document_text[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # sentence, item, fact, row
+    section: str
+    context: str  # extra words that situate the unit (a table's header row), or ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the span of text under it, up to the next heading."""
+
+    heading: str
+    start: int
+    end: int
+
+
+def split_lines(text: str) -> list[Line]:
+    """The document's lines, each classified and with the offsets of its content."""
+    lines: list[Line] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        stripped = body.strip()
+        start = pos + (len(body) - len(body.lstrip()))
+        bullet = _BULLET.match(stripped)
+        if bullet:
+            start += bullet.end()
+            stripped = stripped[bullet.end():].strip()
+        end = start + len(stripped)
+        lines.append(Line(start, end, stripped, _kind(stripped, bool(bullet))))
+        pos += len(raw)
+    return lines
+
+
+def _kind(s: str, bullet: bool) -> str:
+    if not s:
+        return "blank"
+    if bullet:
+        return "bullet"
+    if re.fullmatch(r"[-|:\s]{3,}", s):
+        return "rule"
+    if s.count("|") >= 2:
+        return "row"
+    if s.endswith("?") and len(s) <= QUESTION_MAX_CHARS:
+        return "question"
+    if len(s) <= HEADING_MAX_CHARS and not s.endswith((":", ",", ";")) and len(sentences(s, 0)) == 1:
+        return "short"
+    return "prose"
+
+
+def _is_value(line: Line, before: Line | None) -> bool:
+    """Whether a short line is (part of) a figure, given the non-blank line that follows it."""
+    if _STEP.match(line.text):
+        return False
+    if _VALUE.search(line.text):
+        return True
+    key_value = _KEY_VALUE.match(line.text)
+    if not key_value:
+        return False
+    # "Focus: Financial Management and Strategy" above a list is the list's heading, not a fact
+    return len(key_value.group(1).split()) <= 2 or before is None or before.kind not in ("bullet", "prose")
+
+
+def _is_continuation(line: Line) -> bool:
+    """A short line that finishes the fact above it: "openings annually (BLS)", "growth rate"."""
+    return line.kind == "short" and (line.text[0].islower() or line.text[0] == "(")
+
+
+def _roles(lines: list[Line]) -> list[str]:
+    """Each line's role: heading, label, value, cont, or its kind (prose, bullet, row, question...)."""
+    roles = [ln.kind for ln in lines]
+    nxt: Line | None = None
+    next_role = ""
+    for i in range(len(lines) - 1, -1, -1):
+        ln = lines[i]
+        if ln.kind == "blank":
+            continue
+        if ln.kind == "short":
+            if _is_value(ln, nxt):
+                roles[i] = "value"
+            elif nxt is not None and nxt.kind == "short" and next_role in ("value",):
+                roles[i] = "label"
+            else:
+                roles[i] = "heading"
+        nxt, next_role = ln, roles[i]
+    # a lowercase short line right after a value finishes that fact
+    prev_role = ""
+    for i, ln in enumerate(lines):
+        if ln.kind == "blank":
+            continue
+        if prev_role == "value" and _is_continuation(ln):
+            roles[i] = "cont"
+        prev_role = roles[i]
+    return roles
+
+
+def _section_name(run: list[str]) -> str:
+    """Of consecutive headings, the last one of two words or more (else the last one)."""
+    for heading in reversed(run):
+        if len(heading.split()) >= 2:
+            return heading
+    return run[-1]
+
+
+def sentences(text: str, offset: int) -> list[tuple[int, int]]:
+    """Offsets of the sentences in a paragraph that starts at `offset`."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        cut = m.start()
+        before = text[start:cut]
+        if before.endswith(_ABBREVIATIONS) or not before.strip():
+            continue
+        spans.append((start, cut))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        piece = text[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece.rstrip())
+        if trail > lead:
+            out.append((offset + s + lead, offset + s + trail))
+    return out
+
+
+def analyse(text: str) -> tuple[list[Section], list[Unit]]:
+    """The sections and answer units of a document's text."""
+    lines = split_lines(text)
+    roles = _roles(lines)
+    starts: list[list] = [["", 0]]  # [section name, start offset], finished into Sections below
+    units: list[Unit] = []
+    heading_run: list[str] = []
+    section = ""
+    table_header = ""
+    fact: list[Line] = []
+    fact_has_value = False
+
+    cont_lines: set[int] = {ln.start for ln, role in zip(lines, roles) if role == "cont"}
+
+    def roles_before_cont(fact_lines: list[Line]) -> bool:
+        return fact_lines[-1].start in cont_lines
+
+    def close_fact() -> None:
+        nonlocal fact, fact_has_value
+        if fact and fact_has_value:
+            s, e = fact[0].start, fact[-1].end
+            units.append(Unit(s, e, text[s:e], "fact", section, ""))
+        fact, fact_has_value = [], False
+
+    for ln, role in zip(lines, roles):
+        if role == "blank":
+            continue
+        if role in ("heading", "question"):
+            close_fact()
+            if not heading_run:
+                starts.append(["", ln.start])
+            heading_run.append(ln.text)
+            section = starts[-1][0] = _section_name(heading_run)
+            table_header = ""
+            continue
+        heading_run = []
+        if role == "label":
+            if fact_has_value:
+                close_fact()
+            fact.append(ln)
+            continue
+        if role == "value":
+            if fact and fact_has_value and roles_before_cont(fact) and not _KEY_VALUE.match(ln.text):
+                close_fact()  # "18% / growth rate" then "$105,000 / median salary": two facts
+            fact.append(ln)
+            fact_has_value = True
+            continue
+        if role == "cont":
+            fact.append(ln)
+            continue
+        close_fact()
+        if role == "rule":
+            continue
+        if role == "row":
+            if not table_header:
+                table_header = ln.text
+            else:
+                units.append(Unit(ln.start, ln.end, ln.text, "row", section, table_header))
+            continue
+        if role == "bullet" and len(ln.text) <= LONG_ITEM_CHARS:
+            units.append(Unit(ln.start, ln.end, ln.text, "item", section, ""))
+            continue
+        kind = "item" if role == "bullet" else "sentence"
+        for s, e in sentences(ln.text, ln.start):
+            units.append(Unit(s, e, text[s:e], kind, section, ""))
+    close_fact()
+    ends = [start for _, start in starts[1:]] + [len(text)]
+    sections = [Section(name, start, end) for (name, start), end in zip(starts, ends) if text[start:end].strip()]
+    return sections, units
