@@ -1,0 +1,167 @@
+"""The Gradio chat app: answers with numbered sources people can check, and a stable `/ask` API."""
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .answer import Answer
+from .errors import CareerbotError, QuestionError
+from .settings import MAX_QUESTION_CHARS, Settings
+
+EXAMPLES = {
+    "Education": ["Do I need a bachelor's degree to become a medical practice manager?",
+                  "How long does a healthcare administration degree take?"],
+    "Pay": ["How much do medical office managers make?",
+            "What is the median salary of a medical practice manager?"],
+    "Certifications": ["What certifications are valued for medical office managers?",
+                       "What is the CMPE and who offers it?"],
+    "Outlook": ["Is the job market for medical practice managers growing?",
+                "Can a medical office manager work remotely?"],
+}
+CONTEXT_CHARS = 220
+CSS = """
+.cb-quote mark { background: #fde68a; color: inherit; padding: 0 .1em; }
+.cb-context { color: #555; font-size: .92em; }
+"""
+
+
+def quote_in_context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+    """HTML of a quoted passage with the text around it, the quote highlighted; all text escaped."""
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    before = ("…" if left else "") + text[left:start]
+    after = text[end:right] + ("…" if right < len(text) else "")
+    clean = lambda s: html.escape(" ".join(s.split()))  # noqa: E731 - a local shorthand
+    gap_before = " " if before[-1:].isspace() else ""
+    gap_after = " " if after[:1].isspace() else ""
+    return (f'<span class="cb-context">{clean(before)}{gap_before}</span><mark>{clean(text[start:end])}</mark>'
+            f'<span class="cb-context">{gap_after}{clean(after)}</span>')
+
+
+def render_answer(answer: Answer, corpus: Path) -> str:
+    """The chat message for an answer: escaped answer lines, then a collapsible list of sources."""
+    lines = [html.escape(line) for line in answer.text.splitlines()]
+    body = "<br>".join(lines)
+    if not answer.answered:
+        return body
+    items = []
+    for n, c in enumerate(answer.citations, 1):
+        try:
+            doc = (corpus / c.source).read_text(encoding="utf-8")
+            passage = quote_in_context(doc, c.start, c.end)
+        except OSError:
+            passage = f"<mark>{html.escape(' '.join(c.quote.split()))}</mark>"
+        where = html.escape(c.title) + (f" — <em>{html.escape(c.section)}</em>" if c.section and c.section != c.title else "")
+        items.append(f'<li><strong>[{n}] {where}</strong> <code>{html.escape(c.source)}</code>'
+                     f'<div class="cb-quote">{passage}</div></li>')
+    sources = f"<details><summary>Sources ({len(items)})</summary><ol style=\"list-style:none;padding-left:0\">{''.join(items)}</ol></details>"
+    return f"{body}\n\n{sources}"
+
+
+def _feedback_path() -> Path:
+    from .settings import PROJECT_ROOT
+
+    return Path(os.environ.get("CAREERBOT_FEEDBACK", PROJECT_ROOT / "feedback" / "feedback.jsonl"))
+
+
+_feedback_lock = threading.Lock()
+
+
+def record_feedback(question: str, answer: dict | None, liked: bool) -> Path:
+    """Append one thumbs-up/down to the local feedback file (JSON lines) and return its path."""
+    path = _feedback_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "liked": liked, "question": question, "answer": answer}
+    with _feedback_lock, open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+def build_app(settings: Settings):
+    """The Gradio Blocks app for one corpus and index."""
+    import gradio as gr
+
+    from .ask import ask, engine_for
+
+    engine = engine_for(settings)  # build or load the index before the first visitor arrives
+    titles = engine.index.titles
+    manifest = engine.index.manifest
+    guide_names = sorted(titles.values())
+
+    def answer_json(question: str, guides: list[str] | None = None) -> dict:
+        """Answer a question; the JSON form of careerbot's Answer."""
+        return dataclasses.asdict(ask(question, guides=guides or None, corpus=settings.corpus, index=settings.index))
+
+    def respond(question: str, history: list, guides: list[str], log: list):
+        history = list(history or [])
+        log = list(log or [])
+        shown = " ".join((question or "").split())
+        if not shown:
+            return "", history, log
+        history.append({"role": "user", "content": html.escape(shown[:MAX_QUESTION_CHARS])})
+        try:
+            answer = ask(question, guides=guides or None, corpus=settings.corpus, index=settings.index)
+            reply = render_answer(answer, settings.corpus)
+            if len(shown) > MAX_QUESTION_CHARS:
+                reply = f"<em>(Your question was cut to its first {MAX_QUESTION_CHARS} characters.)</em><br>{reply}"
+            log.append({"question": answer.question, "answer": dataclasses.asdict(answer)})
+        except QuestionError as exc:
+            reply = html.escape(str(exc))
+            log.append({"question": shown, "answer": None})
+        except CareerbotError as exc:
+            reply = html.escape(f"Sorry, careerbot cannot answer right now: {exc}")
+            log.append({"question": shown, "answer": None})
+        history.append({"role": "assistant", "content": reply})
+        return "", history, log
+
+    def on_like(data: gr.LikeData, log: list):
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        turn = (int(index) - 1) // 2 if index is not None else -1
+        if 0 <= turn < len(log or []):
+            record_feedback(log[turn]["question"], log[turn]["answer"], bool(data.liked))
+            gr.Info("Thanks, your feedback was saved.")
+
+    intro = (f"**careerbot** answers questions about careers in medical practice and office management by quoting "
+             f"the guides, with a numbered source for every line. Loaded: {len(titles)} guides "
+             f"({', '.join(guide_names)}); {manifest.get('chunks')} passages, index built {manifest.get('built_at')}.")
+    with gr.Blocks(title="careerbot") as app:
+        gr.Markdown(intro, elem_id="cb-intro")
+        log = gr.State([])
+        chat = gr.Chatbot(label="careerbot", height=520, sanitize_html=True, elem_id="cb-chat",
+                          placeholder="Ask about pay, education, certifications, outlook or the path into the job.")
+        with gr.Row():
+            box = gr.Textbox(show_label=False, placeholder="Type your question and press Enter", scale=8,
+                             max_lines=4, elem_id="cb-question")
+            send = gr.Button("Ask", variant="primary", scale=1, elem_id="cb-send")
+        guides = gr.CheckboxGroup(choices=guide_names, label="Only answer from these guides (none ticked: all guides)",
+                                  elem_id="cb-guides")
+        gr.Markdown("**Example questions**")
+        for topic, questions in EXAMPLES.items():
+            with gr.Row():
+                gr.Markdown(f"*{topic}*", elem_classes=["cb-topic"])
+                for q in questions:
+                    b = gr.Button(q, size="sm", elem_classes=["cb-example"])
+                    b.click(lambda h, g, l, q=q: respond(q, h, g, l), [chat, guides, log], [box, chat, log],
+                            api_visibility="private")
+        box.submit(respond, [box, chat, guides, log], [box, chat, log], api_visibility="private")
+        send.click(respond, [box, chat, guides, log], [box, chat, log], api_visibility="private")
+        chat.like(on_like, [log], None, api_visibility="private")
+        gr.api(answer_json, api_name="ask")
+    return app
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: bool = False) -> None:
+    """Start the app and block until it is stopped."""
+    from .quiet import hush
+
+    hush()
+    app = build_app(settings)
+    print(f"careerbot: serving on http://{host}:{port}/", file=sys.stderr)
+    app.queue(default_concurrency_limit=8).launch(server_name=host, server_port=port, share=share, quiet=True,
+                                                   show_error=False, css=CSS, footer_links=["api"])
