@@ -1,0 +1,102 @@
+"""The Gradio app: started for real, asked through gradio_client and through a real browser."""
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, ROOT, free_port
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "bench" / "out" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def app_url(index_dir, tmp_path_factory):
+    port = free_port()
+    feedback = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
+    env = dict(os.environ, HF_HUB_OFFLINE="1", CAREERBOT_FEEDBACK=str(feedback))
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(CORPUS),
+                             "--index", str(index_dir)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/"
+    import urllib.request
+
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"the app exited: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.5)
+    yield url, feedback
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_ask_endpoint_returns_answer_json(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url[0], verbose=False)
+    data = client.predict("What certifications are valued for medical office managers?", api_name="/ask")
+    assert data["answered"] is True and data["citations"]
+    c = data["citations"][0]
+    assert (CORPUS / c["source"]).read_text(encoding="utf-8")[c["start"]:c["end"]] == c["quote"]
+    declined = client.predict("Who won the 2022 FIFA World Cup?", api_name="/ask")
+    assert declined["answered"] is False and declined["citations"] == []
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1200, "height": 1000})
+        page.goto(app_url[0])
+        page.wait_for_selector("#cb-question textarea")
+        yield page
+        browser.close()
+
+
+def ask_in_browser(page, question: str):
+    before = page.locator("#cb-chat .message").count()
+    page.fill("#cb-question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#cb-chat .message').length >= {before + 2}", timeout=30000)
+    return page.locator("#cb-chat .message").last
+
+
+@pytest.mark.browser
+def test_pay_question_shows_answer_and_sources(page):
+    reply = ask_in_browser(page, "How much do medical practice managers make?")
+    assert "[1]" in reply.inner_text() and "$" in reply.inner_text()
+    reply.locator("summary", has_text="Sources").click()
+    mark = reply.locator("mark").first
+    mark.wait_for(state="visible")
+    assert "$" in mark.inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "answer-with-sources.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_script_in_a_question_is_shown_as_text(page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    ask_in_browser(page, "<img src=x onerror=alert(1)>")
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    assert page.locator("#cb-chat").get_by_text("<img src=x onerror=alert(1)>").count() >= 1
+
+
+@pytest.mark.browser
+def test_example_button_asks_it(page):
+    page.get_by_role("button", name="What is the CMPE and who offers it?").click()
+    page.wait_for_function("document.querySelector('#cb-chat').innerText.includes('CMPE')", timeout=30000)
+    assert "[1]" in page.locator("#cb-chat .message").last.inner_text()

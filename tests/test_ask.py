@@ -1,0 +1,95 @@
+"""`careerbot.ask()`: verbatim, cited, honest answers from the real model and index."""
+import dataclasses
+import json
+import re
+
+import pytest
+
+from careerbot import Answer, QuestionError
+from careerbot.settings import MAX_QUESTION_CHARS
+from conftest import corpus_text
+
+
+def check_verbatim(answer: Answer) -> None:
+    """Every line is a quoted unit with its marker, and every citation points at its quote."""
+    lines = answer.text.splitlines()
+    assert len(lines) == len(answer.citations) >= 1
+    for n, (line, c) in enumerate(zip(lines, answer.citations), 1):
+        assert corpus_text(c.source)[c.start:c.end] == c.quote
+        assert line == f"{' '.join(c.quote.split())} [{n}]"
+        assert 0.0 <= c.score <= 1.0
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("How much do medical practice managers make?", "$"),
+    ("what certifications should a medical office manager get?", "Certified"),
+    ("do I need a bachelor's degree to manage a clinic?", "bachelor"),
+    ("cmpe?", "CMPE"),
+])
+def test_answers_are_short_verbatim_and_cited(ask_shared, question, fact):
+    a = ask_shared(question)
+    assert a.answered and 0.0 <= a.score <= 1.0
+    check_verbatim(a)
+    assert fact.lower() in a.text.lower()
+    assert len(a.citations) <= 3 and len(a.text) < 900
+
+
+def test_answer_is_json_serialisable(ask_shared):
+    a = ask_shared("What is the job outlook for medical practice managers?")
+    data = json.loads(json.dumps(dataclasses.asdict(a)))
+    assert data["answered"] is True and data["citations"][0]["quote"]
+
+
+def test_out_of_scope_question_is_declined_without_citations(ask_shared):
+    a = ask_shared("Who won the 2022 FIFA World Cup?")
+    assert not a.answered and a.citations == []
+    assert "do not cover" in a.text and 0.0 <= a.score <= 1.0
+
+
+def test_medical_advice_gets_a_pointer_to_a_clinician(ask_shared):
+    a = ask_shared("what should i take for a migraine")
+    assert not a.answered and a.citations == []
+    assert "clinician" in a.text
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\n\t", None, 42])
+def test_empty_or_non_text_questions_raise_question_error(ask_shared, bad):
+    with pytest.raises(QuestionError) as info:
+        ask_shared(bad)
+    assert isinstance(info.value, ValueError) and "\n" not in str(info.value)
+
+
+def test_a_huge_question_is_cut_not_refused(ask_shared):
+    a = ask_shared("What is the median salary of a medical practice manager? " + "please " * 1500)
+    assert len(a.question) == MAX_QUESTION_CHARS
+    assert a.answered
+
+
+@pytest.mark.parametrize("odd", ["<img src=x onerror=alert(1)>", "💰💰 salary?? 🤑", "ÅÄÖ ñ ß 漢字 \x00\x07",
+                                 "'; DROP TABLE guides; --", "salary\u202e\u200b"])
+def test_odd_characters_never_crash(ask_shared, odd):
+    a = ask_shared(odd)
+    assert isinstance(a, Answer)
+    if a.answered:
+        check_verbatim(a)
+
+
+def test_guides_filter_limits_citations(ask_shared):
+    a = ask_shared("What certifications are valued?", guides=["Medical Manager Career Path Guide"])
+    assert a.answered and {c.source for c in a.citations} == {"medical-manager-career-path-guide.txt"}
+    b = ask_shared("What certifications are valued?", guides=["medical-office-manager-career-guide.txt"])
+    assert {c.source for c in b.citations} == {"medical-office-manager-career-guide.txt"}
+    with pytest.raises(QuestionError, match="no guide matches"):
+        ask_shared("What certifications are valued?", guides=["No Such Guide"])
+
+
+def test_role_named_in_question_picks_that_roles_guide(ask_shared):
+    a = ask_shared("how much do medical office managers make a year")
+    assert a.answered and a.citations[0].source == "medical-office-manager-career-guide.txt"
+
+
+def test_disagreeing_guides_are_both_shown(ask_shared):
+    a = ask_shared("what is the median salary")
+    figures = set(re.findall(r"\$1\d\d,\d{3}", a.text))
+    assert {"$104,830", "$105,000"} <= figures, a.text
+    assert len({c.source for c in a.citations}) >= 2

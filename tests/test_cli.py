@@ -1,0 +1,58 @@
+"""The `careerbot` command as a person or a script runs it."""
+import json
+import os
+import subprocess
+import sys
+
+from conftest import CORPUS
+
+
+def run(*args, env_extra=None):
+    env = dict(os.environ, HF_HUB_OFFLINE="1", **(env_extra or {}))
+    return subprocess.run([sys.executable, "-m", "careerbot.cli", *args], capture_output=True, text=True, env=env,
+                          timeout=300)
+
+
+def test_ask_prints_answer_and_numbered_sources(index_dir):
+    out = run("ask", "--corpus", str(CORPUS), "--index", str(index_dir), "What is the CMPE?")
+    assert out.returncode == 0, out.stderr
+    assert "[1]" in out.stdout and "CMPE" in out.stdout
+    assert "Traceback" not in out.stderr and "Batches" not in out.stderr
+
+
+def test_ask_json_prints_only_the_answer_json(index_dir):
+    out = run("ask", "--json", "--corpus", str(CORPUS), "--index", str(index_dir), "How", "much", "do", "they", "make?")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["answered"] is True and data["citations"]
+    assert out.stderr.strip() == ""
+
+
+def test_bad_question_exits_2_with_one_line(index_dir):
+    out = run("ask", "--corpus", str(CORPUS), "--index", str(index_dir), "   ")
+    assert out.returncode == 2 and out.stdout == ""
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+
+
+def test_index_builds_and_reports_in_one_line(small_corpus, tmp_path):
+    out = run("index", "--corpus", str(small_corpus), "--index", str(tmp_path / "idx"))
+    assert out.returncode == 0, out.stderr
+    assert "indexed 1 guides" in out.stderr and (tmp_path / "idx" / "manifest.json").is_file()
+    assert out.stdout == ""
+
+
+def test_empty_corpus_exits_1_with_one_line(tmp_path):
+    (tmp_path / "empty").mkdir()
+    out = run("index", "--corpus", str(tmp_path / "empty"), "--index", str(tmp_path / "idx"))
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "no readable" in out.stderr
+
+
+def test_environment_variables_choose_the_folders(index_dir):
+    out = run("ask", "--json", "cmpe?", env_extra={"CAREERBOT_CORPUS": str(CORPUS), "CAREERBOT_INDEX": str(index_dir)})
+    assert out.returncode == 0 and json.loads(out.stdout)["answered"]
+
+
+def test_usage_error_exits_2(index_dir):
+    out = run("ask")
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1

@@ -1,0 +1,52 @@
+"""The guides in corpus/ and how careerbot reads a corpus folder."""
+import pytest
+
+from careerbot.corpus import load_corpus
+from careerbot.errors import CorpusError
+from conftest import CORPUS
+
+SEEDS = CORPUS.parent.parent / "shared" / "seeds"
+
+
+def test_corpus_holds_the_four_guides_with_readable_titles():
+    docs, skipped = load_corpus(CORPUS)
+    assert not skipped
+    assert sorted(d.title for d in docs) == [
+        "Complete Medical Office Manager Career Guide", "Complete Medical Practice Manager Career Guide",
+        "How to Become a Medical Practice Manager 2025", "Medical Manager Career Path Guide"]
+
+
+def test_encoding_damage_is_repaired():
+    text = "".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt"))
+    for damage in ("β€", "πŸ", "βœ"):
+        assert damage not in text
+    manager = (CORPUS / "medical-manager-career-path-guide.txt").read_text(encoding="utf-8")
+    assert "70,000—140,000" in manager and "📈 Market Demand" in manager and "✅ Pros" in manager
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed guides are not beside this checkout")
+def test_nothing_but_the_damage_changed():
+    import sys
+
+    sys.path.insert(0, str(CORPUS.parent / "scripts"))
+    from import_seeds import repair
+
+    seeds = sorted(repair(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt"))
+    assert seeds == sorted(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt"))
+
+
+def test_unreadable_files_are_skipped_with_a_reason(tmp_path):
+    (tmp_path / "good.md").write_text("# A Guide\n\nManagers need a degree.\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 manager guide".encode("latin-1"))
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
+    docs, skipped = load_corpus(tmp_path)
+    assert [d.title for d in docs] == ["A Guide"]
+    assert {s.source: s.reason for s in skipped} == {"empty.txt": "empty", "latin1.txt": "not UTF-8 text (save it as UTF-8)"}
+
+
+def test_an_empty_corpus_is_a_clear_error(tmp_path):
+    with pytest.raises(CorpusError, match="no readable .txt or .md guide"):
+        load_corpus(tmp_path)
+    with pytest.raises(CorpusError, match="does not exist"):
+        load_corpus(tmp_path / "missing")

@@ -1,0 +1,98 @@
+"""Building, updating, validating and rebuilding the index, with the real model."""
+import json
+
+import pytest
+
+from careerbot import IndexError_, ask
+from careerbot.errors import CorpusError
+from careerbot.index import build, load
+from careerbot.settings import resolve
+from conftest import CORPUS
+
+NEW_GUIDE = """Zephyr Clinic Coordinator Guide
+
+Pay
+A zephyr clinic coordinator earns a median salary of $71,234 per year according to this guide.
+"""
+
+
+def test_missing_index_is_built_on_first_ask(small_corpus, tmp_path):
+    index = tmp_path / "index"
+    a = ask("Which certification does PAHCOM offer?", corpus=small_corpus, index=index)
+    assert a.answered and (index / "manifest.json").is_file()
+
+
+def test_manifest_records_model_documents_and_hashes(index_dir):
+    m = json.loads((index_dir / "manifest.json").read_text())
+    assert m["model"] == "sentence-transformers/all-MiniLM-L6-v2" and m["dimension"] == 384
+    assert len(m["documents"]) == 4 and all(len(d["sha256"]) == 64 for d in m["documents"])
+    idx = load(index_dir)
+    assert idx.unit_vectors.ntotal == len(idx.units) == m["units"]
+
+
+def test_adding_changing_and_deleting_a_guide_is_followed(corpus_copy, index_copy):
+    settings = resolve(corpus_copy, index_copy)
+    (corpus_copy / "zephyr.txt").write_text(NEW_GUIDE, encoding="utf-8")
+    report = build(settings, progress=False)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (1, 0, 0, 4)
+    a = ask("How much does a zephyr clinic coordinator earn?", corpus=corpus_copy, index=index_copy)
+    assert a.answered and a.citations[0].source == "zephyr.txt" and "$71,234" in a.text
+
+    # a changed figure is answered with the new value, found by ask() itself (stale index is rebuilt)
+    (corpus_copy / "zephyr.txt").write_text(NEW_GUIDE.replace("$71,234", "$73,999"), encoding="utf-8")
+    a = ask("How much does a zephyr clinic coordinator earn?", corpus=corpus_copy, index=index_copy)
+    assert "$73,999" in a.text and "$71,234" not in a.text
+
+    (corpus_copy / "zephyr.txt").unlink()
+    report = build(settings, progress=False)
+    assert report.removed == 1
+    a = ask("How much does a zephyr clinic coordinator earn?", corpus=corpus_copy, index=index_copy)
+    assert all(c.source != "zephyr.txt" for c in a.citations)
+
+
+def test_incremental_build_equals_full_build(corpus_copy, index_copy, tmp_path):
+    (corpus_copy / "zephyr.txt").write_text(NEW_GUIDE, encoding="utf-8")
+    build(resolve(corpus_copy, index_copy), progress=False)
+    full = tmp_path / "full"
+    build(resolve(corpus_copy, full), full=True, progress=False)
+    inc, ref = load(index_copy), load(full)
+    assert inc.units == ref.units and inc.chunks == ref.chunks
+    import numpy as np
+
+    a = np.vstack([inc.unit_vectors.reconstruct(i) for i in range(inc.unit_vectors.ntotal)])
+    b = np.vstack([ref.unit_vectors.reconstruct(i) for i in range(ref.unit_vectors.ntotal)])
+    assert np.allclose(a, b, atol=1e-5)
+
+
+def test_unchanged_rebuild_does_not_embed(index_copy):
+    report = build(resolve(CORPUS, index_copy), progress=False)
+    assert (report.added, report.changed, report.removed, report.unchanged) == (0, 0, 0, 4)
+
+
+@pytest.mark.parametrize("damage", ["manifest", "truncated_faiss", "edited_units", "other_model", "missing_file"])
+def test_damaged_index_gives_one_clear_message(index_copy, damage):
+    if damage == "manifest":
+        (index_copy / "manifest.json").write_text("{not json", encoding="utf-8")
+    elif damage == "truncated_faiss":
+        data = (index_copy / "units.faiss").read_bytes()
+        (index_copy / "units.faiss").write_bytes(data[: len(data) // 2])
+    elif damage == "edited_units":
+        with open(index_copy / "units.jsonl", "a", encoding="utf-8") as f:
+            f.write('{"source": "x"}\n')
+    elif damage == "other_model":
+        m = json.loads((index_copy / "manifest.json").read_text())
+        m["model"] = "some/other-model"
+        (index_copy / "manifest.json").write_text(json.dumps(m))
+    else:
+        (index_copy / "chunks.faiss").unlink()
+    with pytest.raises(IndexError_) as info:
+        ask("What is the median salary?", corpus=CORPUS, index=index_copy)
+    message = str(info.value)
+    assert "careerbot index --full" in message and "\n" not in message
+
+
+def test_empty_corpus_is_a_clear_error(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    with pytest.raises(CorpusError, match="no readable"):
+        build(resolve(tmp_path / "corpus", tmp_path / "index"), progress=False)
+    assert not (tmp_path / "index").exists()

@@ -1,0 +1,64 @@
+"""How a guide's layout becomes headings and quotable units (small texts, no model)."""
+from careerbot.structure import analyse
+
+CARD = """Complete Example Manager Career Guide
+Key Facts & Statistics
+Median Salary
+$104,830 USD
+(BLS, May 2023)
+Range: $60k - $160k+ USD
+Growth Outlook
+28%
+much faster than average (BLS, 2022-2032)
+Typical Education
+Bachelor's degree in Health Administration. Relevant certifications like CMPE are highly valued.
+Salary by Experience Level
+Level | US Median | US Average |
+---|---|---|
+Assistant Example Manager | $60k USD | $65k USD |
+Key Responsibilities
+- Oversee daily operations, e.g. scheduling. Keep records.
+  • Manage staff.
+Can Example Managers work remotely?
+Roles are predominantly on-site.The rest is glued.
+"""
+
+
+def units_by_text():
+    sections, units = analyse(CARD)
+    return sections, {u.text: u for u in units}
+
+
+def test_every_unit_is_an_exact_span_of_the_text():
+    _, units = analyse(CARD)
+    assert units
+    for u in units:
+        assert CARD[u.start:u.end] == u.text
+
+
+def test_label_value_lines_stay_together_as_one_fact():
+    _, units = units_by_text()
+    card = "Median Salary\n$104,830 USD\n(BLS, May 2023)\nRange: $60k - $160k+ USD"
+    assert units[card].kind == "fact"
+    assert units[card].section == "Key Facts & Statistics"
+    assert units["Growth Outlook\n28%\nmuch faster than average (BLS, 2022-2032)"].kind == "fact"
+
+
+def test_short_lines_above_text_become_sections():
+    _, units = units_by_text()
+    assert units["Bachelor's degree in Health Administration."].section == "Typical Education"
+    assert units["Roles are predominantly on-site."].section == "Can Example Managers work remotely?"
+
+
+def test_table_rows_are_units_with_their_header_as_context():
+    _, units = units_by_text()
+    row = units["Assistant Example Manager | $60k USD | $65k USD |"]
+    assert row.kind == "row" and row.context == "Level | US Median | US Average |"
+    assert "Level | US Median | US Average |" not in units
+
+
+def test_list_items_and_sentences_are_split_sensibly():
+    _, units = units_by_text()
+    assert units["Oversee daily operations, e.g. scheduling. Keep records."].kind == "item"
+    assert units["Manage staff."].kind == "item"
+    assert "The rest is glued." in units  # a scraped page's glued sentences are split
