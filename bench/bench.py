@@ -65,6 +65,29 @@ def guarded(results: dict, key: str, fn: Callable, *args):
     return value
 
 
+def timed_section(results: dict, key: str, fn: Callable, *args):
+    """`guarded`, also recording how many cores other processes kept busy while the section ran."""
+    other = timing.OtherWork()
+    value = guarded(results, key, fn, *args)
+    if isinstance(value, dict):
+        cores = other.cores()
+        value["other_work_cores"] = None if cores is None else round(cores, 2)
+    return value
+
+
+def wait_until_idle(limit_s: float, window_s: float = 3.0) -> None:
+    """Wait (at most `limit_s` seconds) until other processes use under OTHER_WORK_WARNING cores for a window."""
+    deadline = time.perf_counter() + limit_s
+    while time.perf_counter() < deadline:
+        other = timing.OtherWork()
+        time.sleep(window_s)
+        cores = other.cores()
+        if cores is None or cores < OTHER_WORK_WARNING:
+            return
+        log(f"other processes use {cores:.2f} cores; waiting for the machine to be idle")
+    log("the machine is still busy; measuring anyway")
+
+
 # ---------------------------------------------------------------------------------------------- inputs
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -75,6 +98,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="second gold file, scored the same way; skipped when missing")
     p.add_argument("--corpus", type=Path, default=PROJECT_ROOT / "corpus", help="folder of guides")
     p.add_argument("--cold-runs", type=int, default=3, help="fresh `careerbot ask` processes to time")
+    p.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                   help="first wait up to this long for other processes to leave the CPUs alone")
+    p.add_argument("--torch-threads", type=int, default=None, metavar="N",
+                   help="set torch's intra-op threads (and OMP_NUM_THREADS for the cold-start processes) to N; "
+                        "default: leave torch's own choice, as careerbot runs")
     p.add_argument("--json", action="store_true", help="print the figures as JSON instead of Markdown")
     return p.parse_args(argv)
 
@@ -99,6 +127,14 @@ def gold_files(args: argparse.Namespace) -> dict[str, list[dict]]:
         except Exception as exc:  # noqa: BLE001 - CareerbotError with the line at fault
             log(f"gold file {path} unusable, skipped: {exc}")
     return golds
+
+
+def set_torch_threads(n: int) -> None:
+    """Run torch with `n` intra-op threads here and in every process this benchmark starts."""
+    import torch
+
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(n)
+    torch.set_num_threads(n)
 
 
 def machine_info() -> dict:
@@ -170,15 +206,15 @@ def run(args: argparse.Namespace, golds: dict[str, list[dict]], index_dir: Path)
     other = timing.OtherWork()
 
     log(f"building the index of {settings.corpus} into a temporary folder")
-    if guarded(results, "build", timing.time_builds, settings) is None:
+    if timed_section(results, "build", timing.time_builds, settings) is None:
         return results  # nothing else can run without an index
 
     log(f"cold start: {args.cold_runs} fresh `careerbot ask` processes")
-    guarded(results, "cold_start", timing.cold_start, settings, COLD_QUESTION, PROJECT_ROOT, args.cold_runs)
+    timed_section(results, "cold_start", timing.cold_start, settings, COLD_QUESTION, PROJECT_ROOT, args.cold_runs)
 
     questions = [q["question"] for items in golds.values() for q in items] or [COLD_QUESTION]
     log(f"warm ask() latency over {len(questions)} questions")
-    guarded(results, "latency", timing.ask_latency, questions, settings)
+    timed_section(results, "latency", timing.ask_latency, questions, settings)
 
     guarded(results, "careerbot_quality", careerbot_quality, golds, settings)
     results["memory"] = {"after_careerbot_mb": round(timing.maxrss_mb(), 1)}
@@ -214,6 +250,7 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def render_machine(r: dict) -> str:
+    """What the figures were measured on, and how busy the machine was."""
     m = r["machine"]
     other = m.get("other_work_cores")
     text = (f"Measured on {m['cpus']} CPUs ({m['cpu']}), torch threads {m['torch_threads']}, Python {m['python']}, "
@@ -226,33 +263,47 @@ def render_machine(r: dict) -> str:
     return text
 
 
+def other_note(section: dict) -> str:
+    """A sentence on the other work that shared the CPUs while a timed section ran."""
+    cores = section.get("other_work_cores")
+    if cores is None:
+        return ""
+    flag = " — **these timings are pessimistic**" if cores > OTHER_WORK_WARNING else ""
+    return f" Other processes kept {cores:.2f} cores busy meanwhile{flag}."
+
+
 def render_build(b: dict) -> str:
+    """Section 1: index build times."""
     rows = [["model load (import torch + sentence-transformers, read weights)", f"{b['model_load_s']:.2f}"],
             ["full build, model already loaded", f"{b['full_build_s']:.2f}"],
             ["full build including model load", f"{b['model_load_s'] + b['full_build_s']:.2f}"],
             ["no-change rebuild (`build()` again, same index)", f"{b['rebuild_s']:.3f}"]]
     note = (f"\n\n{b['documents']} guides → {b['chunks']} chunks, {b['units']} answer units. The rebuild reused "
-            f"{b['rebuild_unchanged']} unchanged guides and re-embedded {b['rebuild_changed']}.")
+            f"{b['rebuild_unchanged']} unchanged guides and re-embedded {b['rebuild_changed']}." + other_note(b))
     return "## 1. Index build\n\n" + table(["step", "seconds"], rows) + note
 
 
 def render_latency(lat: dict) -> str:
+    """Section 2: warm `ask()` latency."""
     row = [lat["n"], f"{lat['p50_ms']:.1f}", f"{lat['p95_ms']:.1f}", f"{lat['mean_ms']:.1f}", f"{lat['max_ms']:.1f}"]
     note = f"\n\n{lat['rejected']} questions were rejected by `ask()` as invalid." if lat["rejected"] else ""
+    note += ("\n\n" + other_note(lat).strip()) if other_note(lat) else ""
     return ("## 2. Warm `ask()` latency (after one warm-up call)\n\n"
             + table(["questions", "p50 ms", "p95 ms", "mean ms", "max ms"], [row]) + note)
 
 
 def render_cold(c: dict) -> str:
+    """Section 3: cold start of a fresh `careerbot ask` process."""
     rss = "—" if c["peak_rss_mb_median"] is None else f"{c['peak_rss_mb_median']:.0f}"
     row = [c["runs"], f"{c['wall_s_median']:.2f}", ", ".join(f"{w:.2f}" for w in c["wall_s_runs"]), rss,
            ", ".join(map(str, c["exit_codes"]))]
     return (f"## 3. Cold start: `{c['command']}`\n\n"
             + table(["runs", "median wall s", "each run s", "peak RSS MiB (median)", "exit codes"], [row])
-            + f"\n\nPeak RSS via {c['rss_tool']}.")
+            + f"\n\nPeak RSS via {c['rss_tool']}." + other_note(c))
 
 
 def render_memory(mem: dict) -> str:
+    """Section 4: the bench process's own peak RSS."""
     rows = [["after building the index and answering every gold question with careerbot",
              f"{mem['after_careerbot_mb']:.0f}"]]
     if "at_end_mb" in mem:
@@ -336,7 +387,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; exit status 1 when a section failed."""
     hush()
     args = parse_args(argv)
+    if args.torch_threads:
+        set_torch_threads(args.torch_threads)
     golds = gold_files(args)
+    if args.wait_idle > 0:
+        wait_until_idle(args.wait_idle)
     with tempfile.TemporaryDirectory(prefix="careerbot-bench-") as tmp:
         results = run(args, golds, Path(tmp) / "index")
     print(json.dumps(results, indent=2, ensure_ascii=False) if args.json else render(results))

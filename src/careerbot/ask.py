@@ -129,9 +129,10 @@ def answer_with(engine, text: str, sources: set[str] | None = None):
     from .intent import read_question
     from .retrieve import candidates
 
-    q = read_question(text)
-    ranked = candidates(engine, q, encode([text])[0], sources)
-    return _compose(engine, text, choose(engine, q, ranked), ranked), ranked
+    mended, unknown = engine.speller.correct(text)
+    q = read_question(mended)
+    ranked = candidates(engine, q, encode([mended])[0], sources)
+    return _compose(engine, text, choose(engine, q, ranked, unknown), ranked), ranked
 
 
 def _compose(engine, text: str, decision, ranked) -> Answer:

@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except CareerbotError as exc:
         print(f"careerbot: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:  # the reader (e.g. `head`) stopped reading
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("careerbot: interrupted", file=sys.stderr)
         return EXIT_FAILURE

@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass
 
 from .intent import Question
+from .ranking import answer_probability, decline_threshold, decline_vector
 from .retrieve import Candidate, Engine
 
-SECOND_MARGIN = 0.035  # a second unit joins when it scores this close to the best one
-DISAGREE_MARGIN = 0.10  # another guide's different figure joins when this close
-DECLINE_BELOW = 0.40  # confidence under which careerbot says the guides do not cover the question
+SECOND_GAP = 1.5  # a second unit joins when its log-odds are within this of the best unit's
+THIRD_GAP = 0.75  # and a third when within this
+DISAGREE_GAP = 3.0  # another guide's different figure joins when within this
 
 MEDICAL = re.compile(
     r"\b(?:symptoms?|diagnos\w*|treat(?:ment|ing)?|medicat\w*|medicine|dos(?:e|age)|prescri\w*|pills?|migraine|"
@@ -35,48 +36,33 @@ def is_medical_advice(question: Question) -> bool:
     return bool(MEDICAL.search(text)) and not career
 
 
-def unknown_words(engine: Engine, question: Question) -> list[str]:
-    """Content words of the question that no guide uses, even allowing for a typo: places, names, jargon."""
+def confidence(engine: Engine, question: Question, ranked: list[Candidate], unknown: list[str]) -> float:
+    """How likely the guides answer the question with the best unit, in [0, 1]."""
     from .lexical import tokenize
 
-    out = []
-    for word in question.words:
-        if not re.search(r"[a-z]", word) or word in engine.vocabulary:
-            continue
-        stems = tokenize([word])[0]
-        if stems and all(s in engine.stems for s in stems):
-            continue
-        if len(word) >= 4 and _near(word, engine.vocabulary):
-            continue
-        out.append(word)
-    return out
+    best = ranked[0]
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    stems = tokenize([question.text])[0]
+    hits = sum(1 for t in stems if t in engine.lexical.vocabulary) / max(1, len(stems))
+    return answer_probability(decline_vector(best.features, best.score, second, len(unknown),
+                                             len(question.words), hits))
 
 
-def _near(word: str, vocabulary: frozenset[str]) -> bool:
-    import difflib
-
-    pool = [v for v in vocabulary if v[:1] == word[:1] and abs(len(v) - len(word)) <= 2]
-    return bool(difflib.get_close_matches(word, pool, n=1, cutoff=0.8))
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
 
 
-def confidence(engine: Engine, question: Question, best: Candidate, unknown: list[str]) -> float:
-    """How likely the best unit answers the question, in [0, 1]."""
-    z = 14.0 * (best.score - 0.42) + 2.0 * best.lexical
-    n = max(1, len(question.words))
-    z -= 6.0 * len(unknown) / n
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def choose(engine: Engine, question: Question, ranked: list[Candidate], max_units: int = 3) -> Decision:
+def choose(engine: Engine, question: Question, ranked: list[Candidate], unknown: list[str],
+           max_units: int = 3) -> Decision:
     """The units to quote for `question`, or an empty choice with the reason to decline."""
     if not ranked:
         return Decision([], 0.0, "not covered")
     best = ranked[0]
     if is_medical_advice(question):
-        return Decision([], min(0.2, confidence(engine, question, best, [])), "medical")
-    unknown = unknown_words(engine, question)
-    conf = confidence(engine, question, best, unknown)
-    if conf < DECLINE_BELOW:
+        return Decision([], min(0.2, confidence(engine, question, ranked, unknown)), "medical")
+    conf = confidence(engine, question, ranked, unknown)
+    if conf < decline_threshold():
         return Decision([], conf, "not covered")
     chosen = [best]
     units = engine.index.units
@@ -89,8 +75,8 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], max_unit
         known = set().union(*(engine.figures[k.unit] for k in chosen))
         numeric = question.intents & {"pay", "outlook", "duration"}
         disagree = numeric and other_guide and figures and not figures <= known and \
-            question.intents & engine.offers[c.unit] and best.score - c.score <= DISAGREE_MARGIN
-        close = best.score - c.score <= SECOND_MARGIN and len(chosen) < 2
+            question.intents & engine.offers[c.unit] and _logit(best.score) - _logit(c.score) <= DISAGREE_GAP
+        close = _logit(best.score) - _logit(c.score) <= (SECOND_GAP if len(chosen) < 2 else THIRD_GAP)
         if disagree or close:
             chosen.append(c)
     return Decision(chosen, conf)

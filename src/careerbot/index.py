@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -81,14 +82,24 @@ class BuildReport:
         return line
 
 
-def chunk_passage(chunk: Chunk) -> str:
-    """The text embedded and searched for a chunk: its heading, then its words."""
-    return f"{chunk.section}. {chunk.text}" if chunk.section else chunk.text
+TITLE_NOISE = re.compile(r"\b(?:complete|career|path|guide|how to become an?|\d{4})\b", re.I)
 
 
-def unit_passage(unit: UnitRecord | Unit) -> str:
-    """The text embedded and searched for an answer unit: heading, table header, then the unit."""
-    parts = [p for p in (unit.section, unit.context, " ".join(unit.text.split())) if p]
+def role_of(title: str) -> str:
+    """The role a guide is about, from its title: "Complete Medical Office Manager Career Guide" ->
+    "Medical Office Manager". Passages carry it, so "Median Salary $104,830" is found for that role."""
+    return " ".join(TITLE_NOISE.sub(" ", title).split())
+
+
+def chunk_passage(chunk: Chunk, title: str) -> str:
+    """The text embedded and searched for a chunk: its guide's role, its heading, then its words."""
+    parts = [p for p in (role_of(title), chunk.section, " ".join(chunk.text.split())) if p]
+    return ". ".join(parts)
+
+
+def unit_passage(unit: UnitRecord | Unit, title: str) -> str:
+    """The text embedded and searched for an answer unit: role, heading, table header, then the unit."""
+    parts = [p for p in (role_of(title), unit.section, unit.context, " ".join(unit.text.split())) if p]
     return ". ".join(parts)
 
 
@@ -174,7 +185,9 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
         from .embedding import dimension, encode
 
         dim = dimension()
-        passages = [chunk_passage(c) for c in chunks] + [unit_passage(u) for u in units]
+        titles = {d.source: d.title for d in fresh}
+        passages = [chunk_passage(c, titles[c.source]) for c in chunks] + \
+                   [unit_passage(u, titles[u.source]) for u in units]
         if progress:
             print(f"embedding {len(passages)} passages from {len(fresh)} guides", file=sys.stderr)
         vectors = encode(passages, progress=progress)

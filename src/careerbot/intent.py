@@ -7,30 +7,34 @@ from dataclasses import dataclass
 
 # Words that signal each intent in a question; matched on word prefixes, and forgiving one typo.
 INTENT_WORDS: dict[str, tuple[str, ...]] = {
-    "pay": ("salary", "salaries", "pay", "paid", "earn", "earning", "wage", "income", "compensation", "money",
-            "make", "makes", "making", "bonus", "raise", "dollars", "usd", "cash", "$", "£", "€", "cost", "costs",
-            "tuition", "expensive", "price", "afford"),
-    "education": ("degree", "bachelor", "bachelors", "master", "masters", "mha", "mba", "associate", "college",
-                  "university", "school", "study", "major", "education", "educational", "diploma", "tuition", "course",
-                  "courses", "program", "programs", "qualification", "qualifications", "academic"),
+    "salary": ("salary", "salaries", "pay", "paid", "pays", "earn", "earns", "earning", "earnings", "wage", "wages",
+               "income", "compensation", "money", "make", "makes", "making", "bonus", "bonuses", "raise", "dollars",
+               "usd", "cash", "$", "£", "€"),
+    "cost": ("cost", "costs", "tuition", "expensive", "price", "afford", "fee", "fees", "cheap"),
+    "education": ("degree", "degrees", "bachelor", "bachelors", "master", "masters", "mha", "mba", "associate",
+                  "associates", "college", "university", "school", "study", "major", "education", "educational",
+                  "diploma", "course", "courses", "program", "programs", "qualification", "qualifications", "academic"),
     "certification": ("certification", "certifications", "certificate", "certified", "certify", "credential",
                       "credentials", "cmpe", "cmm", "cmom", "fache", "cphq", "exam", "license", "licensed", "licensing"),
-    "duration": ("long", "years", "year", "months", "time", "quickly", "fast", "takes", "duration"),
-    "outlook": ("growth", "grow", "growing", "demand", "outlook", "openings", "future", "market", "jobs", "prospects",
+    "outlook": ("growth", "grow", "growing", "demand", "outlook", "openings", "future", "market", "prospects",
                 "hiring", "security", "stable"),
-    "remote": ("remote", "remotely", "home", "hybrid", "wfh", "telework", "onsite", "site", "office-based"),
+    "remote": ("remote", "remotely", "home", "hybrid", "wfh", "telework", "onsite"),
 }
+# Intents that need a figure of a kind in the answer: a question about pay needs an amount.
+FIGURE_INTENTS = frozenset({"salary", "cost", "duration", "percent", "count"})
 QUESTION_STOP = frozenset(
     "a an the is are was were be been do does did of to in on for at by with from and or but what whats what's which "
     "who whom how why when where can could should would will i me my we our you your it its this that these those "
     "there any some as if so than then into about much many much more most get got need needs".split())
 
+_COST_WORDS = re.compile(r"\b(?:cost|costs|tuition|fees?|price|range from \$1,000)\b", re.I)
+_NUMBER = re.compile(r"\d")
 _MONEY = re.compile(r"[$£€]|\bUSD\b|\bGBP\b|\bEUR\b|\bCAD\b|\bAUD\b|\bSGD\b|\d+k\b|\d{2,3},\d{3}")
 _DURATION = re.compile(r"\b\d+\s*(?:[-–]\s*\d+\s*)?\+?\s*(?:years?|months?|weeks?)\b|yearsSupports|years total", re.I)
 _PERCENT = re.compile(r"\d+\s*%")
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 _DEGREE = re.compile(r"\b(?:bachelor|master|associate|degree|MHA|MBA|diploma|graduate)", re.I)
-_CERT = re.compile(r"certif|credential|\bC[A-Z]{2,4}\b|FACHE", re.I)
+_CERT = re.compile(r"(?i:certif|credential)|\bC[A-Z]{2,4}\b|\bFACHE\b")
 _REMOTE = re.compile(r"remote|on-site|onsite|in-office|hybrid|physical presence", re.I)
 _OUTLOOK = re.compile(r"growth|grow|demand|outlook|openings|job market", re.I)
 
@@ -57,12 +61,16 @@ def read_question(text: str) -> Question:
     tokens = re.findall(r"[$£€]|[\w'’-]+", text.lower())
     intents = {name for name, keys in INTENT_WORDS.items() if any(_matches(t, keys) for t in tokens)}
     lowered = text.lower()
-    if re.search(r"how (?:long|many years|much time|soon)", lowered):
+    if re.search(r"how (?:long|many (?:years|months|weeks|hours)|much time|soon|quickly|fast)|how many yrs", lowered):
         intents.add("duration")
-    if re.search(r"\bhow much\b", lowered):
-        intents.add("pay")
-    if "duration" in intents and not re.search(r"how (?:long|many years|much time|soon)|years? of|take", lowered):
-        intents.discard("duration")
+    elif re.search(r"how much experience|years? of experience|experience (?:do|does|is|are) .{0,20}need", lowered):
+        intents.add("duration")
+    elif re.search(r"how many\b", lowered):
+        intents.add("count")
+    if re.search(r"\bhow much\b(?! (?:experience|time|education|school))", lowered) and "cost" not in intents:
+        intents.add("salary")
+    if re.search(r"\b(?:percent|percentage|pass rate|rate of|ratio|%)", lowered):
+        intents.add("percent")
     words = tuple(t for t in tokens if t not in QUESTION_STOP and len(t) > 1)
     return Question(text=text, words=words, intents=frozenset(intents))
 
@@ -71,13 +79,17 @@ def offers(unit_text: str) -> frozenset[str]:
     """The intents a unit's text can satisfy: it names an amount, a degree, a certificate, a duration..."""
     found = set()
     if _MONEY.search(unit_text):
-        found.add("pay")
+        found.add("cost" if _COST_WORDS.search(unit_text) else "salary")
+    if _NUMBER.search(unit_text):
+        found.add("count")
     if _DEGREE.search(unit_text):
         found.add("education")
     if _CERT.search(unit_text):
         found.add("certification")
     if _DURATION.search(unit_text):
         found.add("duration")
+    if _PERCENT.search(unit_text):
+        found.add("percent")
     if _PERCENT.search(unit_text) or _OUTLOOK.search(unit_text):
         found.add("outlook")
     if _REMOTE.search(unit_text):

@@ -6,7 +6,6 @@ guide is about the role the question names.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,11 +13,12 @@ import numpy as np
 from .index import Index, unit_passage
 from .intent import Question, figures, offers
 from .lexical import Lexical, tokenize, words
+from .ranking import UnitSignals, features, rank_score, unit_signals
+from .spelling import Speller
 
 DENSE_K = 48
 LEXICAL_K = 24
 CHUNK_K = 8
-WEIGHTS = {"dense": 0.55, "chunk": 0.25, "lexical": 0.20, "intent": 0.06, "miss": 0.05, "role": 0.05}
 RRF_K = 60
 
 
@@ -31,9 +31,11 @@ class Engine:
     offers: list[frozenset[str]]
     figures: list[frozenset[str]]
     duplicate_of: list[int]  # the first unit with the same words, or itself
-    role_words: dict[str, frozenset[str]]  # per guide: title words that name its role and no other guide's
-    vocabulary: frozenset[str]  # every lower-case word of the corpus
-    stems: frozenset[str] = field(default_factory=frozenset)
+    role_words: dict[str, frozenset[str]]  # per guide: title words that name its role ("office"), or empty
+    role_phrases: dict[str, frozenset[str]]  # per guide with no such word: all its title words ("medical manager")
+    speller: Speller  # mends misspelt question words against the corpus vocabulary
+    signals: list[UnitSignals]  # per unit, what is known of it before any question
+    chunk_units: list[list[int]]  # per chunk, the units it holds
 
 
 @dataclass
@@ -45,30 +47,36 @@ class Candidate:
     chunk: float = 0.0
     lexical: float = 0.0
     fused: float = 0.0  # reciprocal-rank fusion of dense and lexical ranks, for the benchmark
+    features: list[float] = field(default_factory=list)
     score: float = 0.0
 
 
-TITLE_NOISE = frozenset("complete career guide path how to become the a of in and for".split())
+TITLE_NOISE = frozenset("complete career guide path how to become the a an of in and for".split())
 
 
-def _role_words(titles: dict[str, str]) -> dict[str, frozenset[str]]:
+def _role_words(titles: dict[str, str]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Per guide, the title words that name its role and not every guide's ("office" for the office-manager
+    guide); and for a guide whose title words are all common to every title ("Medical Manager"), those words."""
     per = {s: frozenset(w for w in words(t) if w not in TITLE_NOISE and not w.isdigit()) for s, t in titles.items()}
-    out = {}
-    for source, ws in per.items():
-        others = set().union(*(v for k, v in per.items() if k != source)) if len(per) > 1 else set()
-        out[source] = frozenset(ws - others) if others else frozenset()
-    return out
+    common = frozenset.intersection(*per.values()) if len(per) > 1 else frozenset()
+    distinct = {s: ws - common for s, ws in per.items()}
+    phrases = {s: per[s] for s, ws in distinct.items() if not ws and per[s]}
+    return distinct, phrases
 
 
 def load_engine(index: Index) -> Engine:
     """Prepare an index for answering: BM25 over unit passages, unit features, corpus vocabulary."""
-    passages = [unit_passage(u) for u in index.units]
+    passages = [unit_passage(u, index.titles.get(u.source, "")) for u in index.units]
     lexical = Lexical(passages)
     first: dict[str, int] = {}
     duplicate_of = []
     for i, u in enumerate(index.units):
         key = " ".join(words(u.text))
         duplicate_of.append(first.setdefault(key, i))
+    role_words, role_phrases = _role_words(index.titles)
+    chunk_units: list[list[int]] = [[] for _ in index.chunks]
+    for i, u in enumerate(index.units):
+        chunk_units[u.chunk].append(i)
     vocabulary = set()
     for c in index.chunks:
         vocabulary.update(words(c.text))
@@ -79,9 +87,12 @@ def load_engine(index: Index) -> Engine:
         offers=[offers(u.text) for u in index.units],
         figures=[figures(u.text) for u in index.units],
         duplicate_of=duplicate_of,
-        role_words=_role_words(index.titles),
-        vocabulary=frozenset(vocabulary),
-        stems=frozenset(lexical.vocabulary),
+        role_words=role_words,
+        role_phrases=role_phrases,
+        speller=Speller(frozenset(vocabulary)),
+        signals=[unit_signals(u.text, u.section, u.kind, tokenize([u.text])[0], tokenize([u.section])[0])
+                 for u in index.units],
+        chunk_units=chunk_units,
     )
 
 
@@ -101,11 +112,20 @@ def _search(faiss_index, qvec: np.ndarray, k: int, allowed: np.ndarray | None):
     return scores[0][keep], ids[0][keep]
 
 
-def role_match(engine: Engine, question: Question, source: str) -> float:
-    """1 when the question names this guide's role (e.g. "office" for the office-manager guide), 0 when it
-    names another guide's role instead, 0.5 when it names none."""
-    asked = set(question.words)
+def named_guides(engine: Engine, question: Question) -> set[str]:
+    """The guides whose role the question names: by a distinctive title word ("office"), else by every
+    word of a generic title ("medical manager")."""
+    asked = {_singular(w) for w in question.words}
     named = {s for s, ws in engine.role_words.items() if ws & asked}
+    return named or {s for s, ws in engine.role_phrases.items() if ws <= asked}
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def role_match(named: set[str], source: str) -> float:
+    """1 when the question names this guide's role, 0 when it names another's instead, 0.5 when none."""
     if not named:
         return 0.5
     return 1.0 if source in named else 0.0
@@ -130,7 +150,8 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
     chunk_sim = {int(i): float(s) for s, i in zip(chunk_scores, chunk_ids)}
     top_chunks = set(list(chunk_sim)[:CHUNK_K])
 
-    lex = engine.lexical.scores(tokenize([question.text])[0])
+    q_tokens = tokenize([question.text])[0]
+    lex = engine.lexical.scores(q_tokens)
     if allowed_units is not None:
         mask = np.zeros_like(lex, dtype=bool)
         mask[allowed_units] = True
@@ -143,8 +164,8 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
                 break
             c = found.setdefault(int(i), Candidate(int(i)))
             c.fused += 1.0 / (RRF_K + rank)
-    for i, u in enumerate(idx.units):
-        if u.chunk in top_chunks and (allowed_units is None or u.source in sources):
+    for k in top_chunks:
+        for i in engine.chunk_units[k]:
             found.setdefault(i, Candidate(i))
 
     missing_dense = [c for c in found.values() if c.dense == 0.0]
@@ -152,13 +173,17 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
         vecs = np.vstack([idx.unit_vectors.reconstruct(c.unit) for c in missing_dense])
         for c, s in zip(missing_dense, vecs @ qvec):
             c.dense = float(s)
+    named = named_guides(engine, question)
+    q_stems = frozenset(q_tokens)
     for c in found.values():
         u = idx.units[c.unit]
         if u.chunk not in chunk_sim:
             chunk_sim[u.chunk] = float(idx.chunk_vectors.reconstruct(u.chunk) @ qvec)
         c.chunk = chunk_sim[u.chunk]
         c.lexical = float(lex[c.unit] / top_lex) if top_lex > 0 else 0.0
-        c.score = score(engine, question, c)
+        c.features = features(engine.signals[c.unit], engine.offers[c.unit], question, q_stems, c.dense, c.chunk,
+                              c.lexical, role_match(named, u.source))
+        c.score = rank_score(c.features)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     seen: set[int] = set()
     unique = []
@@ -168,20 +193,3 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
             seen.add(d)
             unique.append(c)
     return unique
-
-
-def score(engine: Engine, question: Question, c: Candidate) -> float:
-    """One number that orders candidate units: similarity, keywords, intent and role."""
-    u = engine.index.units[c.unit]
-    w = WEIGHTS
-    s = w["dense"] * c.dense + w["chunk"] * c.chunk + w["lexical"] * c.lexical
-    wanted = question.intents - {"duration"} if "pay" in question.intents else question.intents
-    if wanted:
-        has = engine.offers[c.unit]
-        s += w["intent"] * len(wanted & has) / len(wanted)
-        if not wanted & has:
-            s -= w["miss"]
-    s += w["role"] * (role_match(engine, question, u.source) - 0.5)
-    if u.kind == "sentence" and len(u.text) < 40 or re.fullmatch(r"[^a-z]*", u.text):
-        s -= 0.05  # fragments ("Low", "High") say little on their own
-    return s

@@ -1,0 +1,112 @@
+"""The signals a candidate answer unit is judged on, and the learned weights that turn them into a score.
+
+The weights in `ranking_weights.json` are fitted by `bench/train_ranker.py` (logistic regression on the
+gold questions in tests/data/qa.jsonl: is this unit one that states the gold fact, from the right guide?).
+Every signal is generic, not tied to one question or guide, so the weights carry over to new questions.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .intent import FIGURE_INTENTS, Question
+
+FEATURES = (
+    "dense", "chunk", "lexical", "intent", "figure_miss", "role_yes", "role_no", "level_match", "level_extra",
+    "acronym_def", "fact", "row", "item", "short", "section_question", "unit_overlap", "section_overlap",
+)
+DECLINE_FEATURES = ("top_score", "dense", "chunk", "unit_overlap", "figure_miss", "unknown", "unknown_any",
+                    "margin", "lexical_hits")
+LEVEL_WORDS = frozenset("entry junior mid senior assistant director regional lead head chief executive "
+                        "experienced beginner".split())
+_ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)")
+WEIGHTS_FILE = Path(__file__).with_name("ranking_weights.json")
+
+
+@dataclass(frozen=True)
+class UnitSignals:
+    """What can be known of a unit before any question: its kind, words and the acronyms it defines."""
+
+    stems: frozenset[str]
+    section_stems: frozenset[str]
+    levels: frozenset[str]
+    defines: frozenset[str]  # lower-case acronyms the unit spells out: "(CMPE)"
+    kind: str
+    short: bool
+    section_question: bool
+
+
+def unit_signals(text: str, section: str, kind: str, stems: list[str], section_stems: list[str]) -> UnitSignals:
+    """Precompute a unit's question-independent signals."""
+    head = re.findall(r"[a-z]+", text[:80].lower())
+    return UnitSignals(
+        stems=frozenset(stems), section_stems=frozenset(section_stems),
+        levels=frozenset(w for w in head if w in LEVEL_WORDS),
+        defines=frozenset(a.lower() for a in _ACRONYM_DEF.findall(text)),
+        kind=kind, short=len(text) < 40, section_question=section.endswith("?"),
+    )
+
+
+def features(sig: UnitSignals, offers: frozenset[str], question: Question, q_stems: frozenset[str],
+             dense: float, chunk: float, lexical: float, role: float) -> list[float]:
+    """The feature vector of one candidate, in FEATURES order."""
+    wanted = question.intents
+    has = offers
+    figure_wanted = wanted & FIGURE_INTENTS
+    q_levels = {w for w in re.findall(r"[a-z]+", question.text.lower()) if w in LEVEL_WORDS}
+    n = max(1, len(q_stems))
+    return [
+        dense, chunk, lexical,
+        len(wanted & has) / len(wanted) if wanted else 0.0,
+        1.0 if figure_wanted and not figure_wanted & has else 0.0,
+        1.0 if role == 1.0 else 0.0,
+        1.0 if role == 0.0 else 0.0,
+        1.0 if q_levels & sig.levels else 0.0,
+        float(min(2, len(sig.levels - q_levels))),
+        1.0 if sig.defines & set(question.words) else 0.0,
+        1.0 if sig.kind == "fact" else 0.0,
+        1.0 if sig.kind == "row" else 0.0,
+        1.0 if sig.kind == "item" else 0.0,
+        1.0 if sig.short else 0.0,
+        1.0 if sig.section_question else 0.0,
+        len(q_stems & sig.stems) / n,
+        len(q_stems & sig.section_stems) / n,
+    ]
+
+
+@lru_cache(maxsize=1)
+def weights() -> dict:
+    """The fitted weights: {"rank": {"bias", "w"}, "decline": {"bias", "w", "threshold"}}."""
+    return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+
+
+def rank_score(vector: list[float]) -> float:
+    """A candidate's score in [0, 1]: how likely it is the unit that answers."""
+    m = weights()["rank"]
+    z = m["bias"] + float(np.dot(m["w"], vector))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def decline_vector(top: list[float], top_score: float, second_score: float, unknown: int, n_words: int,
+                   lexical_hits: float) -> list[float]:
+    """The question-level features the decline decision is made on, in DECLINE_FEATURES order."""
+    f = dict(zip(FEATURES, top))
+    return [top_score, f["dense"], f["chunk"], f["unit_overlap"], f["figure_miss"], unknown / max(1, n_words),
+            1.0 if unknown else 0.0, top_score - second_score, lexical_hits]
+
+
+def answer_probability(vector: list[float]) -> float:
+    """How likely the guides answer the question, in [0, 1]."""
+    m = weights()["decline"]
+    z = m["bias"] + float(np.dot(m["w"], vector))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def decline_threshold() -> float:
+    return float(weights()["decline"]["threshold"])
