@@ -70,9 +70,9 @@ def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = L2, it
 def pipeline(engine, question: str):
     from careerbot.embedding import encode
 
-    mended, unknown = engine.speller.correct(clean_question(question))
-    q = read_question(mended)
-    return q, unknown, candidates(engine, q, encode([mended])[0])
+    reading = engine.reader.read(clean_question(question))
+    q = read_question(reading.text)
+    return q, reading, candidates(engine, q, encode([reading.text])[0])
 
 
 def main(gold_path: str) -> None:
@@ -100,13 +100,14 @@ def main(gold_path: str) -> None:
     # the decline model, on candidates ranked by the new weights
     D, t = [], []
     for item in items:
-        q, unknown, ranked = pipeline(engine, item["question"])
+        q, reading, ranked = pipeline(engine, item["question"])
         if not ranked or is_medical_advice(q):
             continue
         stems = tokenize([q.text])[0]
         hits = sum(1 for s in stems if s in engine.lexical.vocabulary) / max(1, len(stems))
         second = ranked[1].score if len(ranked) > 1 else 0.0
-        D.append(ranking.decline_vector(ranked[0].features, ranked[0].score, second, len(unknown), len(q.words), hits))
+        D.append(ranking.decline_vector(ranked[0].features, ranked[0].score, second, len(reading.unknown),
+                                        len(reading.specific), len(q.words), hits))
         t.append(1.0 if item.get("answerable", True) else 0.0)
     D, t = np.array(D), np.array(t)
     wd, bd = fit_logistic(D, t, l2=0.5)

@@ -129,10 +129,10 @@ def answer_with(engine, text: str, sources: set[str] | None = None):
     from .intent import read_question
     from .retrieve import candidates
 
-    mended, unknown = engine.speller.correct(text)
-    q = read_question(mended)
-    ranked = candidates(engine, q, encode([mended])[0], sources)
-    return _compose(engine, text, choose(engine, q, ranked, unknown), ranked), ranked
+    reading = engine.reader.read(text)
+    q = read_question(reading.text)
+    ranked = candidates(engine, q, encode([reading.text])[0], sources)
+    return _compose(engine, text, choose(engine, q, ranked, reading), ranked), ranked
 
 
 def _compose(engine, text: str, decision, ranked) -> Answer:

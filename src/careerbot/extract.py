@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .intent import Question
 from .ranking import answer_probability, decline_threshold, decline_vector
 from .retrieve import Candidate, Engine
+from .terms import Reading
 
 SECOND_GAP = 1.5  # a second unit joins when its log-odds are within this of the best unit's
 THIRD_GAP = 0.75  # and a third when within this
@@ -36,7 +37,7 @@ def is_medical_advice(question: Question) -> bool:
     return bool(MEDICAL.search(text)) and not career
 
 
-def confidence(engine: Engine, question: Question, ranked: list[Candidate], unknown: list[str]) -> float:
+def confidence(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading) -> float:
     """How likely the guides answer the question with the best unit, in [0, 1]."""
     from .lexical import tokenize
 
@@ -44,8 +45,8 @@ def confidence(engine: Engine, question: Question, ranked: list[Candidate], unkn
     second = ranked[1].score if len(ranked) > 1 else 0.0
     stems = tokenize([question.text])[0]
     hits = sum(1 for t in stems if t in engine.lexical.vocabulary) / max(1, len(stems))
-    return answer_probability(decline_vector(best.features, best.score, second, len(unknown),
-                                             len(question.words), hits))
+    return answer_probability(decline_vector(best.features, best.score, second, len(reading.unknown),
+                                             len(reading.specific), len(question.words), hits))
 
 
 def _logit(p: float) -> float:
@@ -53,15 +54,15 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def choose(engine: Engine, question: Question, ranked: list[Candidate], unknown: list[str],
+def choose(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading,
            max_units: int = 3) -> Decision:
     """The units to quote for `question`, or an empty choice with the reason to decline."""
     if not ranked:
         return Decision([], 0.0, "not covered")
     best = ranked[0]
     if is_medical_advice(question):
-        return Decision([], min(0.2, confidence(engine, question, ranked, unknown)), "medical")
-    conf = confidence(engine, question, ranked, unknown)
+        return Decision([], min(0.2, confidence(engine, question, ranked, reading)), "medical")
+    conf = confidence(engine, question, ranked, reading)
     if conf < decline_threshold():
         return Decision([], conf, "not covered")
     chosen = [best]

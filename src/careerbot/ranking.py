@@ -21,7 +21,7 @@ FEATURES = (
     "dense", "chunk", "lexical", "intent", "figure_miss", "role_yes", "role_no", "level_match", "level_extra",
     "acronym_def", "fact", "row", "item", "short", "section_question", "unit_overlap", "section_overlap",
 )
-DECLINE_FEATURES = ("top_score", "dense", "chunk", "unit_overlap", "figure_miss", "unknown", "unknown_any",
+DECLINE_FEATURES = ("top_score", "dense", "chunk", "unit_overlap", "figure_miss", "unknown", "specific",
                     "margin", "lexical_hits")
 LEVEL_WORDS = frozenset("entry junior mid senior assistant director regional lead head chief executive "
                         "experienced beginner".split())
@@ -93,12 +93,12 @@ def rank_score(vector: list[float]) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def decline_vector(top: list[float], top_score: float, second_score: float, unknown: int, n_words: int,
-                   lexical_hits: float) -> list[float]:
+def decline_vector(top: list[float], top_score: float, second_score: float, unknown: int, specific: int,
+                   n_words: int, lexical_hits: float) -> list[float]:
     """The question-level features the decline decision is made on, in DECLINE_FEATURES order."""
     f = dict(zip(FEATURES, top))
     return [top_score, f["dense"], f["chunk"], f["unit_overlap"], f["figure_miss"], unknown / max(1, n_words),
-            1.0 if unknown else 0.0, top_score - second_score, lexical_hits]
+            float(min(2, specific)), top_score - second_score, lexical_hits]
 
 
 def answer_probability(vector: list[float]) -> float:

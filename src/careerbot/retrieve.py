@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import re
 
 from .index import Index, unit_passage
 from .intent import Question, figures, offers
 from .lexical import Lexical, tokenize, words
 from .ranking import UnitSignals, features, rank_score, unit_signals
-from .spelling import Speller
+from .terms import Reader
 
 DENSE_K = 48
 LEXICAL_K = 24
@@ -33,7 +34,7 @@ class Engine:
     duplicate_of: list[int]  # the first unit with the same words, or itself
     role_words: dict[str, frozenset[str]]  # per guide: title words that name its role ("office"), or empty
     role_phrases: dict[str, frozenset[str]]  # per guide with no such word: all its title words ("medical manager")
-    speller: Speller  # mends misspelt question words against the corpus vocabulary
+    reader: Reader  # reads question words against the corpus vocabulary
     signals: list[UnitSignals]  # per unit, what is known of it before any question
     chunk_units: list[list[int]]  # per chunk, the units it holds
 
@@ -77,8 +78,10 @@ def load_engine(index: Index) -> Engine:
     chunk_units: list[list[int]] = [[] for _ in index.chunks]
     for i, u in enumerate(index.units):
         chunk_units[u.chunk].append(i)
-    vocabulary = set()
+    vocabulary: set[str] = set()
+    years: set[str] = set()
     for c in index.chunks:
+        years.update(re.findall(r"\b(?:19|20)\d{2}\b", c.text))
         vocabulary.update(words(c.text))
         vocabulary.update(words(c.section))
     return Engine(
@@ -89,7 +92,7 @@ def load_engine(index: Index) -> Engine:
         duplicate_of=duplicate_of,
         role_words=role_words,
         role_phrases=role_phrases,
-        speller=Speller(frozenset(vocabulary)),
+        reader=Reader(frozenset(vocabulary), frozenset(years), frozenset(lexical.vocabulary)),
         signals=[unit_signals(u.text, u.section, u.kind, tokenize([u.text])[0], tokenize([u.section])[0])
                  for u in index.units],
         chunk_units=chunk_units,

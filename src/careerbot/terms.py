@@ -1,0 +1,115 @@
+"""A question's words against the guides' vocabulary: mend typos and chat shorthand, and find the
+specific terms (a place, a certificate, a rare word) that the guides never use.
+
+A question whose specific terms the guides never mention ("salary in Texas", "is the PMP worth it") is
+one they cannot answer, however close the nearest passage looks.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .intent import QUESTION_STOP
+
+CUTOFF = 0.8  # difflib similarity for a typo to be mended to a corpus word
+COMMON_ZIPF = 3.0  # words at least this frequent in English are real words, never "mended"
+RARE_ZIPF = 3.0  # an unknown word rarer than this is a specific term (jargon, a name, an acronym)
+SHORTHAND = {
+    "med": "medical", "mgr": "manager", "mgrs": "managers", "mgmt": "management", "cert": "certification",
+    "certs": "certifications", "org": "organization", "orgs": "organizations", "regs": "regulations",
+    "yrs": "years", "yr": "year", "admin": "administrative", "govt": "government", "avg": "average",
+    "exp": "experience", "uni": "university", "reqs": "requirements", "info": "information", "hrs": "hours",
+    "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "dollars": "USD",
+    "rn": "nurse", "peso": "MXN", "pesos": "MXN", "rupee": "INR", "rupees": "INR", "yen": "JPY", "yuan": "CNY",
+}
+_WORD = re.compile(r"[A-Za-z]+")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question as careerbot searches it: mended text, words no guide uses, and the specific ones."""
+
+    text: str
+    unknown: tuple[str, ...]
+    specific: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Lower-case names of countries, US states and large cities (src/careerbot/data/places.txt)."""
+    path = Path(__file__).with_name("data") / "places.txt"
+    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's Zipf scale: 0 unknown, 7 "the")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+class Reader:
+    """Knows the corpus vocabulary and reads questions against it."""
+
+    def __init__(self, vocabulary: frozenset[str], corpus_text_years: frozenset[str], stems: frozenset[str]):
+        self.vocabulary = vocabulary
+        self.stems = stems
+        self.years = corpus_text_years
+        self._by_first: dict[str, list[str]] = {}
+        for word in vocabulary:
+            if word.isalpha() and len(word) >= 3:
+                self._by_first.setdefault(word[0], []).append(word)
+        self.mend = lru_cache(maxsize=8192)(self._mend)
+
+    def _mend(self, word: str) -> str | None:
+        """The corpus word meant by a lower-case `word`: itself when known, a shorthand's expansion, the
+        nearest corpus word for a typo; None when nothing fits."""
+        if word in self.vocabulary or word in QUESTION_STOP:
+            return word
+        if word in SHORTHAND:
+            return SHORTHAND[word]
+        from .lexical import tokenize
+
+        if all(t in self.stems for t in tokenize([word])[0] or ["-"]):
+            return word  # another form of a corpus word ("bachelors", "accredits")
+        if len(word) < 4 or zipf(word) >= COMMON_ZIPF:
+            return None
+        pool = [w for w in self._by_first.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+        match = difflib.get_close_matches(word, pool, n=1, cutoff=CUTOFF)
+        return match[0] if match else None
+
+    def read(self, text: str) -> Reading:
+        """Mend the question's words and sort out the ones the guides never use."""
+        unknown: list[str] = []
+        specific: list[str] = []
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group(0)
+            lower = word.lower()
+            found = self.mend(lower)
+            if found is None:
+                unknown.append(lower)
+                if zipf(lower) < RARE_ZIPF or (word.isupper() and len(word) >= 2):
+                    specific.append(lower)
+                return word
+            return word if found == lower else found
+
+        mended = _WORD.sub(fix, text)
+        specific += self._unknown_places(text)
+        specific += [y for y in _YEAR.findall(text) if y not in self.years]
+        return Reading(mended, tuple(unknown), tuple(dict.fromkeys(specific)))
+
+    def _unknown_places(self, text: str) -> list[str]:
+        words = _WORD.findall(text.lower())
+        found = []
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                name = " ".join(words[i:i + n])
+                if name in places() and not all(w in self.vocabulary for w in words[i:i + n]):
+                    found.append(name)
+        return found
