@@ -61,8 +61,10 @@ def test_empty_or_non_text_questions_raise_question_error(ask_shared, bad):
 
 def test_a_huge_question_is_cut_not_refused(ask_shared):
     a = ask_shared("What is the median salary of a medical practice manager? " + "please " * 1500)
-    assert len(a.question) == MAX_QUESTION_CHARS
-    assert a.answered
+    assert a.answered and len(a.question) <= MAX_QUESTION_CHARS
+    filler = " ".join(f"word{i}" for i in range(2000))  # 10,000+ characters that say nothing
+    b = ask_shared("What is the median salary of a medical practice manager? " + filler)
+    assert len(b.question) == MAX_QUESTION_CHARS and isinstance(b.answered, bool)
 
 
 @pytest.mark.parametrize("odd", ["<img src=x onerror=alert(1)>", "💰💰 salary?? 🤑", "ÅÄÖ ñ ß 漢字 \x00\x07",

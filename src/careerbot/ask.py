@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import time
@@ -77,11 +78,13 @@ def engine_for(settings: Settings):
 
 
 def clean_question(question: object) -> str:
-    """The question as careerbot reads it: text, trimmed, cut to MAX_QUESTION_CHARS characters."""
+    """The question as careerbot reads it: printable text, spaces and repeated words collapsed, cut to
+    MAX_QUESTION_CHARS characters."""
     if not isinstance(question, str):
         raise QuestionError(f"the question must be text, not {type(question).__name__}")
-    text = " ".join(question.split())
-    text = "".join(ch for ch in text if ch.isprintable())
+    text = "".join(ch for ch in question if ch.isprintable() or ch.isspace())
+    text = " ".join(text.split())
+    text = re.sub(r"\b(\w+)(?:\W+\1\b)+", r"\1", text, flags=re.IGNORECASE)  # "please please please"
     if not text:
         raise QuestionError("the question is empty: type a question about a medical practice or office manager career")
     return text[:MAX_QUESTION_CHARS]

@@ -71,7 +71,7 @@ def read_question(text: str) -> Question:
         intents.add("salary")
     if re.search(r"\b(?:percent|percentage|pass rate|rate of|ratio|%)", lowered):
         intents.add("percent")
-    words = tuple(t for t in tokens if t not in QUESTION_STOP and len(t) > 1)
+    words = tuple(dict.fromkeys(t for t in tokens if t not in QUESTION_STOP and len(t) > 1))
     return Question(text=text, words=words, intents=frozenset(intents))
 
 
