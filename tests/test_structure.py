@@ -62,3 +62,45 @@ def test_list_items_and_sentences_are_split_sensibly():
     assert units["Oversee daily operations, e.g. scheduling. Keep records."].kind == "item"
     assert units["Manage staff."].kind == "item"
     assert "The rest is glued." in units  # a scraped page's glued sentences are split
+
+
+TIERS = """Career Path
+Senior Example Manager
+7-10 yearsLeads a team of managers. Sets budgets.
+Emerging Specializations
+The most significant growth and innovation in the field will occur in these new niches, says the guide.
+Telehealth Operations Manager
+Healthcare Data Compliance & Analytics Manager
+Digital Patient Experience Coordinator
+AI Integration & Automation Specialist
+Job Application Toolkit
+Ace your application with our purpose-built resources, from resumes and cover letters to interviews.
+A Day in the Life
+Afternoon (12:00 PM - 3:00 PM)
+Focus: Financial Management and Strategy
+- Review budget reports.
+"""
+
+
+def test_a_tier_duration_glued_to_its_text_becomes_a_fact_with_the_tier_name():
+    _, units = analyse(TIERS)
+    found = {u.text: u for u in units}
+    assert found["Senior Example Manager\n7-10 years"].kind == "fact"
+    assert "Leads a team of managers." in found
+
+
+def test_a_run_of_short_lines_is_one_list_unit():
+    _, units = analyse(TIERS)
+    found = {u.text: u for u in units}
+    names = "\n".join(TIERS.splitlines()[5:9])
+    assert found[names].kind == "item" and found[names].section == "Emerging Specializations"
+    assert found["Ace your application with our purpose-built resources, from resumes and cover letters to "
+                 "interviews."].section == "Job Application Toolkit"
+
+
+def test_a_time_slot_keeps_its_focus_line():
+    _, units = analyse(TIERS)
+    found = {u.text: u for u in units}
+    slot = next(u for u in units if "Afternoon (12:00 PM - 3:00 PM)" in u.text)
+    assert slot.kind == "fact" and slot.text.endswith("3:00 PM)\nFocus: Financial Management and Strategy")
+    assert found["Review budget reports."].section == "Focus: Financial Management and Strategy"

@@ -25,7 +25,8 @@ DECLINE_FEATURES = ("top_score", "dense", "chunk", "unit_overlap", "figure_miss"
                     "margin", "lexical_hits")
 LEVEL_WORDS = frozenset("entry junior mid senior assistant director regional lead head chief executive "
                         "experienced beginner".split())
-_ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)")
+# "Certified Medical Practice Executive (CMPE)" and "HIPAA (Health Insurance Portability ...)"
+_ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)|\b([A-Z]{2,6})\s*\((?:[A-Z][a-z]+[\s&,-]*){2,}")
 WEIGHTS_FILE = Path(__file__).with_name("ranking_weights.json")
 
 
@@ -48,7 +49,7 @@ def unit_signals(text: str, section: str, kind: str, stems: list[str], section_s
     return UnitSignals(
         stems=frozenset(stems), section_stems=frozenset(section_stems),
         levels=frozenset(w for w in head if w in LEVEL_WORDS),
-        defines=frozenset(a.lower() for a in _ACRONYM_DEF.findall(text)),
+        defines=frozenset((a or b).lower() for a, b in _ACRONYM_DEF.findall(text)),
         kind=kind, short=len(text) < 40, section_question=section.endswith("?"),
     )
 

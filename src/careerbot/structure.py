@@ -21,6 +21,9 @@ _VALUE = re.compile(
     r"|\b\d+\+?\s*(?:years?|months?|weeks?|hours?|days?)\b|\d{1,2}:\d{2}", re.I)
 # "Stress Level: High", "Status: Growing much faster than average"
 _KEY_VALUE = re.compile(r"^[A-Z][\w /&+-]{0,30}:\s+(\S+(?:\s+\S+){0,4})$")
+# "7-10 yearsLeads a team...": a scraped career-tier card whose duration ran into its description
+_GLUED_DURATION = re.compile(r"^\d+(?:\s*[-–]\s*\d+)?\+?\s*years?(?: total experience)?(?=[A-Z])")
+LIST_RUN = 3  # this many short lines in a row, with no text under them, are a list, not headings
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "U.S.", "Dr.", "Mr.", "Ms.", "Mrs.", "St.", "No.", "approx.", "Inc.")
 # A sentence ends at . ! or ? followed by space and a capital, digit, quote or bracket; or where a
 # scraped page glued two sentences together ("career path.We'll").
@@ -172,8 +175,9 @@ def analyse(text: str) -> tuple[list[Section], list[Unit]]:
     roles = _roles(lines)
     starts: list[list] = [["", 0]]  # [section name, start offset], finished into Sections below
     units: list[Unit] = []
-    heading_run: list[str] = []
+    heading_run: list[Line] = []
     section = ""
+    section_before_run = ""
     table_header = ""
     fact: list[Line] = []
     fact_has_value = False
@@ -194,13 +198,22 @@ def analyse(text: str) -> tuple[list[Section], list[Unit]]:
         if role == "blank":
             continue
         if role in ("heading", "question"):
+            if fact and fact_has_value and ": " in ln.text and len(ln.text) <= 60:
+                fact.append(ln)  # "Afternoon (12:00 PM - 3:00 PM)" / "Focus: Financial Management"
             close_fact()
             if not heading_run:
                 starts.append(["", ln.start])
-            heading_run.append(ln.text)
-            section = starts[-1][0] = _section_name(heading_run)
+                section_before_run = section
+            heading_run.append(ln)
+            section = starts[-1][0] = _section_name([h.text for h in heading_run])
             table_header = ""
             continue
+        if len(heading_run) > LIST_RUN:
+            # "Emerging Specializations" then five role names, then a real heading: the names are a list
+            first, last = heading_run[0], heading_run[-2]
+            units.append(Unit(first.start, last.end, text[first.start:last.end], "item", section_before_run, ""))
+            section = starts[-1][0] = heading_run[-1].text
+        glued_to = heading_run[-1] if heading_run else None
         heading_run = []
         if role == "label":
             if fact_has_value:
@@ -229,7 +242,12 @@ def analyse(text: str) -> tuple[list[Section], list[Unit]]:
             units.append(Unit(ln.start, ln.end, ln.text, "item", section, ""))
             continue
         kind = "item" if role == "bullet" else "sentence"
-        for s, e in sentences(ln.text, ln.start):
+        start = ln.start
+        glued = _GLUED_DURATION.match(ln.text) if glued_to is not None and role == "prose" else None
+        if glued:
+            start = ln.start + glued.end()
+            units.append(Unit(glued_to.start, start, text[glued_to.start:start], "fact", section, ""))
+        for s, e in sentences(text[start:ln.end], start):
             units.append(Unit(s, e, text[s:e], kind, section, ""))
     close_fact()
     ends = [start for _, start in starts[1:]] + [len(text)]
