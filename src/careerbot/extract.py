@@ -5,14 +5,14 @@ import math
 import re
 from dataclasses import dataclass
 
-from .intent import Question
+from .intent import FIGURE_INTENTS, Question
 from .ranking import answer_probability, decline_threshold, decline_vector
 from .retrieve import Candidate, Engine
 from .terms import Reading
 
-SECOND_GAP = 1.5  # a second unit joins when its log-odds are within this of the best unit's
+SECOND_GAP = 2.0  # a second unit joins when its log-odds are within this of the best unit's
 THIRD_GAP = 0.75  # and a third when within this
-DISAGREE_GAP = 3.0  # another guide's different figure joins when within this
+DISAGREE_GAP = 5.0  # another guide's different figure joins when within this
 
 MEDICAL = re.compile(
     r"\b(?:symptoms?|diagnos\w*|treat(?:ment|ing)?|medicat\w*|medicine|dos(?:e|age)|prescri\w*|pills?|migraine|"
@@ -74,10 +74,13 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
         figures = engine.figures[c.unit]
         other_guide = all(units[k.unit].source != u.source for k in chosen)
         known = set().union(*(engine.figures[k.unit] for k in chosen))
-        numeric = question.intents & {"pay", "outlook", "duration"}
-        disagree = numeric and other_guide and figures and not figures <= known and \
-            question.intents & engine.offers[c.unit] and _logit(best.score) - _logit(c.score) <= DISAGREE_GAP
-        close = _logit(best.score) - _logit(c.score) <= (SECOND_GAP if len(chosen) < 2 else THIRD_GAP)
+        wanted_figures = question.intents & FIGURE_INTENTS
+        gap = _logit(best.score) - _logit(c.score)
+        fits = not wanted_figures or bool(wanted_figures & engine.offers[c.unit])
+        # another guide giving a different figure for the same thing is shown, not hidden
+        disagree = bool(wanted_figures) and fits and other_guide and figures and not figures <= known \
+            and gap <= DISAGREE_GAP
+        close = fits and gap <= (SECOND_GAP if len(chosen) < 2 else THIRD_GAP)
         if disagree or close:
             chosen.append(c)
     return Decision(chosen, conf)

@@ -29,7 +29,7 @@ QUESTION_STOP = frozenset(
 
 _COST_WORDS = re.compile(r"\b(?:cost|costs|tuition|fees?|price|range from \$1,000)\b", re.I)
 _NUMBER = re.compile(r"\d")
-_MONEY = re.compile(r"[$£€]|\bUSD\b|\bGBP\b|\bEUR\b|\bCAD\b|\bAUD\b|\bSGD\b|\d+k\b|\d{2,3},\d{3}")
+_MONEY = re.compile(r"[$£€]|\b(?:USD|GBP|EUR|CAD|AUD|SGD|DKK|SEK|NOK|CHF|MXN|BRL|INR|JPY|NZD)\b")
 _DURATION = re.compile(r"\b\d+\s*(?:[-–]\s*\d+\s*)?\+?\s*(?:years?|months?|weeks?)\b|yearsSupports|years total", re.I)
 _PERCENT = re.compile(r"\d+\s*%")
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
@@ -69,7 +69,7 @@ def read_question(text: str) -> Question:
         intents.add("count")
     if re.search(r"\bhow much\b(?! (?:experience|time|education|school))", lowered) and "cost" not in intents:
         intents.add("salary")
-    if re.search(r"\b(?:percent|percentage|pass rate|rate of|ratio|%)", lowered):
+    if re.search(r"\b(?:percent|percentage|rate|rates|ratio)\b|%", lowered):
         intents.add("percent")
     words = tuple(dict.fromkeys(t for t in tokens if t not in QUESTION_STOP and len(t) > 1))
     return Question(text=text, words=words, intents=frozenset(intents))

@@ -212,7 +212,7 @@ def analyse(text: str) -> tuple[list[Section], list[Unit]]:
             # "Emerging Specializations" then five role names, then a real heading: the names are a list
             first, last = heading_run[0], heading_run[-2]
             units.append(Unit(first.start, last.end, text[first.start:last.end], "item", section_before_run, ""))
-            section = starts[-1][0] = heading_run[-1].text
+            section = starts[-1][0] = _section_name([h.text for h in heading_run])
         glued_to = heading_run[-1] if heading_run else None
         heading_run = []
         if role == "label":
