@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from careerbot import ranking  # noqa: E402
 from careerbot.ask import clean_question, engine_for  # noqa: E402
-from careerbot.evaluate import load_gold, norm  # noqa: E402
+from careerbot.evaluate import has_fact, load_gold  # noqa: E402
 from careerbot.extract import is_medical_advice  # noqa: E402
 from careerbot.intent import read_question  # noqa: E402
 from careerbot.lexical import tokenize  # noqa: E402
@@ -83,7 +83,7 @@ def main(gold_path: str) -> None:
         if not item.get("answerable", True):
             continue
         _, _, ranked = pipeline(engine, item["question"])
-        labels = [int(norm(item["fact"]) in norm(engine.index.units[c.unit].text)
+        labels = [int(has_fact(engine.index.units[c.unit].text, item["fact"])
                       and engine.index.units[c.unit].source in item["guides"]) for c in ranked]
         if not any(labels):
             continue

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+from tqdm import tqdm
 
 from .quiet import hush
 from .settings import MODEL_NAME
@@ -49,11 +51,23 @@ def encode(texts: list[str], progress: bool = False, batch_size: int = 64) -> np
     # One thread for a question: on 2 cores shared with other work, more threads make torch far slower
     # (measured: 14 ms against 470 ms under load). A build's many passages use every core.
     threads = 1 if len(texts) <= 8 else max(1, os.cpu_count() or 1)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
+    ordered = [texts[i] for i in order]
+    batches = [ordered[i:i + batch_size] for i in range(0, len(ordered), batch_size)]
+    parts = []
     with _lock:  # torch inference from many threads at once only slows each of them down
         torch.set_num_threads(threads)
-        vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                               convert_to_numpy=True, show_progress_bar=progress)
-    return np.ascontiguousarray(vectors, dtype=np.float32)
+        with tqdm(total=len(texts), desc="embedding", unit=" passages", disable=not progress, file=sys.stderr,
+                  leave=False) as bar:
+            for batch in batches:
+                parts.append(model.encode(batch, batch_size=batch_size, normalize_embeddings=True,
+                                          convert_to_numpy=True, show_progress_bar=False))
+                bar.update(len(batch))
+    if not parts:
+        return np.zeros((0, dimension()), np.float32)
+    vectors = np.empty((len(texts), parts[0].shape[1]), np.float32)
+    vectors[order] = np.vstack(parts)
+    return vectors
 
 
 __all__ = ["MODEL_NAME", "dimension", "encode", "load_model", "model_path"]

@@ -11,7 +11,7 @@ from .errors import CareerbotError
 
 def load_gold(path: str | os.PathLike) -> list[dict]:
     """Gold items from a JSON-lines file: {"question", "fact", "guides", "topic"} or {"question",
-    "answerable": false, "topic"}."""
+    "answerable": false, "topic"}; "fact" may be a list of acceptable facts."""
     items = []
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -38,9 +38,10 @@ def norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def has_fact(answer_text: str, fact: str) -> bool:
-    """Whether the answer states the gold fact (case and spacing aside)."""
-    return norm(fact) in norm(answer_text)
+def has_fact(answer_text: str, fact: str | list[str]) -> bool:
+    """Whether the answer states the gold fact, or one of a list of acceptable facts (case and spacing aside)."""
+    facts = [fact] if isinstance(fact, str) else fact
+    return any(norm(f) in norm(answer_text) for f in facts)
 
 
 def evaluate(items: list[dict], corpus=None, index=None, answer=None) -> dict:

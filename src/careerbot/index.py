@@ -188,8 +188,6 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
         titles = {d.source: d.title for d in fresh}
         passages = [chunk_passage(c, titles[c.source]) for c in chunks] + \
                    [unit_passage(u, titles[u.source]) for u in units]
-        if progress:
-            print(f"embedding {len(passages)} passages from {len(fresh)} guides", file=sys.stderr)
         vectors = encode(passages, progress=progress)
         chunk_vecs, unit_vecs = vectors[: len(chunks)], vectors[len(chunks):]
     else:
