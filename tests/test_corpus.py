@@ -45,6 +45,21 @@ def test_unreadable_files_are_skipped_with_a_reason(tmp_path):
     assert {s.source: s.reason for s in skipped} == {"empty.txt": "empty", "latin1.txt": "not UTF-8 text (save it as UTF-8)"}
 
 
+def test_links_out_of_the_corpus_and_duplicates_are_skipped(tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Private notes\n\nNot a guide.\n", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("A Guide\n\nManagers need a degree.\n", encoding="utf-8")
+    (corpus / "copy-of-a.txt").write_text("A Guide\n\nManagers need a degree.\n", encoding="utf-8")
+    (corpus / "link.txt").symlink_to(outside)
+    docs, skipped = load_corpus(corpus)
+    assert [d.source for d in docs] == ["a.txt"]
+    reasons = {s.source: s.reason for s in skipped}
+    assert reasons["copy-of-a.txt"] == "the same text as a.txt"
+    assert "outside the corpus folder" in reasons["link.txt"]
+
+
 def test_an_empty_corpus_is_a_clear_error(tmp_path):
     with pytest.raises(CorpusError, match="no readable .txt or .md guide"):
         load_corpus(tmp_path)

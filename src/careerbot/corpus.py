@@ -49,6 +49,8 @@ def corpus_files(corpus: Path) -> list[Path]:
 def read_document(path: Path, corpus: Path) -> Document:
     """Read one guide; raise CorpusError with the reason when it cannot be indexed."""
     source = path.relative_to(corpus).as_posix()
+    if not path.resolve().is_relative_to(corpus.resolve()):
+        raise CorpusError(f"{source}: a link to a file outside the corpus folder (copy the file in instead)")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise CorpusError(f"{source}: larger than {MAX_FILE_BYTES // 2**20} MiB")
     data = path.read_bytes()
@@ -68,11 +70,19 @@ def load_corpus(corpus: Path) -> tuple[list[Document], list[Skipped]]:
     """
     docs: list[Document] = []
     skipped: list[Skipped] = []
+    seen: dict[str, str] = {}
     for path in corpus_files(corpus):
+        source = path.relative_to(corpus).as_posix()
         try:
-            docs.append(read_document(path, corpus))
+            doc = read_document(path, corpus)
         except (CorpusError, OSError) as exc:
-            skipped.append(Skipped(path.relative_to(corpus).as_posix(), str(exc).split(": ", 1)[-1]))
+            skipped.append(Skipped(source, str(exc).split(": ", 1)[-1]))
+            continue
+        if doc.sha256 in seen:
+            skipped.append(Skipped(source, f"the same text as {seen[doc.sha256]}"))
+            continue
+        seen[doc.sha256] = source
+        docs.append(doc)
     if not docs:
         raise CorpusError(f"no readable .txt or .md guide in {corpus}: add guides, then run `careerbot index`")
     return docs, skipped

@@ -27,7 +27,7 @@ class Decision:
 
     chosen: list[Candidate]
     confidence: float
-    reason: str = ""  # "", "not covered", "medical", "no terms"
+    reason: str = ""  # "", "not covered" or "medical"
 
 
 def is_medical_advice(question: Question) -> bool:

@@ -16,7 +16,6 @@ def hush() -> None:
         "TRANSFORMERS_VERBOSITY": "error",
         "TOKENIZERS_PARALLELISM": "false",
         "GRADIO_ANALYTICS_ENABLED": "False",
-        "TQDM_DISABLE": os.environ.get("TQDM_DISABLE", ""),
     }.items():
         os.environ.setdefault(key, value)
     warnings.filterwarnings("ignore")

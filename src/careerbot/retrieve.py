@@ -1,17 +1,18 @@
 """Find the answer units that best match a question: dense (FAISS) and lexical (BM25) search, fused.
 
-Each candidate unit is scored from its own vector's similarity to the question, its chunk's similarity,
+Candidates come from dense search over units, dense search over chunks and BM25 over units. Each one is
+scored by the learned ranker (ranking.py) from its own vector's similarity to the question, its chunk's,
 its BM25 score, whether it offers what the question asks for (an amount, a degree...), and whether its
 guide is about the role the question names.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
-import re
 
-from .index import Index, unit_passage
+from .index import Index, role_of, unit_passage
 from .intent import Question, figures, offers
 from .lexical import Lexical, tokenize, words
 from .ranking import UnitSignals, features, rank_score, unit_signals
@@ -20,7 +21,6 @@ from .terms import Reader
 DENSE_K = 48
 LEXICAL_K = 24
 CHUNK_K = 8
-RRF_K = 60
 
 
 @dataclass
@@ -47,18 +47,14 @@ class Candidate:
     dense: float = 0.0
     chunk: float = 0.0
     lexical: float = 0.0
-    fused: float = 0.0  # reciprocal-rank fusion of dense and lexical ranks, for the benchmark
     features: list[float] = field(default_factory=list)
     score: float = 0.0
-
-
-TITLE_NOISE = frozenset("complete career guide path how to become the a an of in and for".split())
 
 
 def _role_words(titles: dict[str, str]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """Per guide, the title words that name its role and not every guide's ("office" for the office-manager
     guide); and for a guide whose title words are all common to every title ("Medical Manager"), those words."""
-    per = {s: frozenset(w for w in words(t) if w not in TITLE_NOISE and not w.isdigit()) for s, t in titles.items()}
+    per = {s: frozenset(words(role_of(t))) for s, t in titles.items()}
     common = frozenset.intersection(*per.values()) if len(per) > 1 else frozenset()
     distinct = {s: ws - common for s, ws in per.items()}
     phrases = {s: per[s] for s, ws in distinct.items() if not ws and per[s]}
@@ -144,10 +140,8 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
 
     found: dict[int, Candidate] = {}
     dense_scores, dense_ids = _search(idx.unit_vectors, qvec, DENSE_K, allowed_units)
-    for rank, (s, i) in enumerate(zip(dense_scores, dense_ids)):
-        c = found.setdefault(int(i), Candidate(int(i)))
-        c.dense = float(s)
-        c.fused += 1.0 / (RRF_K + rank)
+    for s, i in zip(dense_scores, dense_ids):
+        found.setdefault(int(i), Candidate(int(i))).dense = float(s)
 
     chunk_scores, chunk_ids = _search(idx.chunk_vectors, qvec, max(CHUNK_K, 32), allowed_chunks)
     chunk_sim = {int(i): float(s) for s, i in zip(chunk_scores, chunk_ids)}
@@ -161,12 +155,10 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
         lex = np.where(mask, lex, 0.0)
     top_lex = float(lex.max()) if lex.size else 0.0
     if top_lex > 0:
-        order = np.argsort(-lex)[:LEXICAL_K]
-        for rank, i in enumerate(order):
+        for i in np.argsort(-lex)[:LEXICAL_K]:
             if lex[i] <= 0:
                 break
-            c = found.setdefault(int(i), Candidate(int(i)))
-            c.fused += 1.0 / (RRF_K + rank)
+            found.setdefault(int(i), Candidate(int(i)))
     for k in top_chunks:
         for i in engine.chunk_units[k]:
             found.setdefault(i, Candidate(i))

@@ -25,7 +25,6 @@ class Settings:
     index: Path
     chunk_size: int = 700
     chunk_overlap: int = 0
-    max_units: int = 3
 
 
 def resolve(corpus: str | os.PathLike | None = None, index: str | os.PathLike | None = None) -> Settings:
