@@ -96,3 +96,40 @@ def test_empty_corpus_is_a_clear_error(tmp_path):
     with pytest.raises(CorpusError, match="no readable"):
         build(resolve(tmp_path / "corpus", tmp_path / "index"), progress=False)
     assert not (tmp_path / "index").exists()
+
+
+def test_many_threads_keep_getting_complete_answers_while_the_index_is_rebuilt(corpus_copy, index_copy):
+    import os
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["How much do medical office managers make?", "What is the CMPE?", "Do I need a bachelor's degree?",
+                 "Can a medical practice manager work remotely?", "What is the job outlook for medical managers?"]
+    rebuild = subprocess.Popen([sys.executable, "-m", "careerbot.cli", "index", "--full", "--corpus", str(corpus_copy),
+                                "--index", str(index_copy)], env=dict(os.environ, HF_HUB_OFFLINE="1"),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    from careerbot.ask import engine_for
+
+    before = engine_for(resolve(corpus_copy, index_copy)).index.manifest["built_at"]
+
+    def worker(n: int) -> list:
+        out = []
+        k = 0
+        while k < 25 or (rebuild.poll() is None and k < 2000):  # keep asking until the rebuild is done
+            out.append(ask(questions[(n + k) % len(questions)], corpus=corpus_copy, index=index_copy))
+            k += 1
+        return out
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = [a for batch in pool.map(worker, range(16)) for a in batch]
+    assert rebuild.wait(timeout=300) == 0, rebuild.stderr.read().decode()[-500:]
+    assert len(answers) >= 16 * 25
+    for a in answers:
+        assert a.answered and a.citations
+        for c in a.citations:
+            assert (corpus_copy / c.source).read_text(encoding="utf-8")[c.start:c.end] == c.quote
+    after = ask(questions[0], corpus=corpus_copy, index=index_copy)
+    assert after.answered
+    assert engine_for(resolve(corpus_copy, index_copy)).index.manifest["built_at"] != before  # the new index is used

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answer import Answer, Citation
-from .errors import CareerbotError, IndexError_, QuestionError
+from .errors import BuildLockedError, CareerbotError, IndexError_, QuestionError
 from .settings import MAX_QUESTION_CHARS, Settings, resolve
 
 STALE_POLICIES = ("rebuild", "warn", "error")
+SWAP_WAIT_SECONDS = 5.0  # how long a loaded engine waits for an index being swapped in by another build
 STALE_CHECK_SECONDS = 0.0  # the corpus is stat-ed before every answer; cheap for hundreds of guides
 
 
@@ -40,9 +41,30 @@ def _stale_policy() -> str:
     return policy
 
 
+def _build_or_wait(settings: Settings, why: str) -> None:
+    """Build the index; when another process is already building it, wait for that build instead."""
+    from .index import build, wait_for_build
+
+    print(f"careerbot: {why}", file=sys.stderr)
+    try:
+        print(build(settings).summary(), file=sys.stderr)
+    except BuildLockedError:
+        wait_for_build(settings)
+
+
+def _manifest_appears(index_dir: Path, seconds: float) -> bool:
+    """Whether the index's manifest exists now or within `seconds` (an index being swapped in)."""
+    deadline = time.monotonic() + seconds
+    while not (index_dir / "manifest.json").exists():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def engine_for(settings: Settings):
     """The loaded engine for this corpus and index: built if missing, reloaded if rebuilt, refreshed if stale."""
-    from .index import build, is_stale, load
+    from .index import is_stale, load
     from .retrieve import load_engine
 
     key = (settings.corpus, settings.index)
@@ -51,9 +73,8 @@ def engine_for(settings: Settings):
         now = time.monotonic()
         if loaded and now - loaded.checked_at < STALE_CHECK_SECONDS:
             return loaded.engine
-        if not (settings.index / "manifest.json").exists():
-            print(f"careerbot: no index in {settings.index}; building it from {settings.corpus}", file=sys.stderr)
-            print(build(settings).summary(), file=sys.stderr)
+        if not _manifest_appears(settings.index, SWAP_WAIT_SECONDS if loaded else 0.0):
+            _build_or_wait(settings, f"no index in {settings.index}; building it from {settings.corpus}")
             loaded = None
         try:
             stamp = _stamp(settings.index)
@@ -69,8 +90,7 @@ def engine_for(settings: Settings):
                 print("careerbot: warning: the guides changed since the index was built; run `careerbot index`",
                       file=sys.stderr)
             else:
-                print(f"careerbot: the guides in {settings.corpus} changed; updating the index", file=sys.stderr)
-                print(build(settings).summary(), file=sys.stderr)
+                _build_or_wait(settings, f"the guides in {settings.corpus} changed; updating the index")
                 loaded = _Loaded(load_engine(load(settings.index)), _stamp(settings.index), now)
         loaded.checked_at = now
         _cache[key] = loaded

@@ -130,11 +130,30 @@ def _file_stats(corpus: Path) -> dict[str, list[int]]:
     return {p.relative_to(corpus).as_posix(): [p.stat().st_size, p.stat().st_mtime_ns] for p in corpus_files(corpus)}
 
 
-def _lock(settings: Settings):
-    from filelock import FileLock, Timeout
+def _lock_file(settings: Settings):
+    from filelock import FileLock
 
     settings.index.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.index.parent / f".{settings.index.name}.lock"))
+    return FileLock(str(settings.index.parent / f".{settings.index.name}.lock"))
+
+
+def wait_for_build(settings: Settings, seconds: float = 900.0) -> None:
+    """Block until no process holds the build lock of this index (at most `seconds`)."""
+    from filelock import Timeout
+
+    lock = _lock_file(settings)
+    try:
+        with lock.acquire(timeout=seconds):
+            pass
+    except Timeout:
+        raise BuildLockedError(f"{settings.index} has been locked by another build for {seconds:.0f} s: "
+                               "if no build is running, delete the .lock file beside it") from None
+
+
+def _lock(settings: Settings):
+    from filelock import Timeout
+
+    lock = _lock_file(settings)
     try:
         lock.acquire(timeout=0)
     except Timeout:
