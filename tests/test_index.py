@@ -133,3 +133,32 @@ def test_many_threads_keep_getting_complete_answers_while_the_index_is_rebuilt(c
     after = ask(questions[0], corpus=corpus_copy, index=index_copy)
     assert after.answered
     assert engine_for(resolve(corpus_copy, index_copy)).index.manifest["built_at"] != before  # the new index is used
+
+
+def test_a_build_killed_midway_leaves_the_previous_index_usable(corpus_copy, index_copy):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    before = (index_copy / "manifest.json").read_text()
+    build_proc = subprocess.Popen([sys.executable, "-m", "careerbot.cli", "index", "--full", "--corpus",
+                                   str(corpus_copy), "--index", str(index_copy)],
+                                  env=dict(os.environ, HF_HUB_OFFLINE="1"), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True)
+    # wait until it is embedding (its progress bar is on stderr), then kill it without warning
+    deadline = time.monotonic() + 120
+    seen = ""
+    while "embedding" not in seen and time.monotonic() < deadline:
+        seen += build_proc.stderr.read(1)
+    build_proc.send_signal(signal.SIGKILL)
+    build_proc.wait(timeout=30)
+    assert (index_copy / "manifest.json").read_text() == before
+    idx = load(index_copy)
+    assert idx.unit_vectors.ntotal == len(idx.units)
+    a = ask("What is the CMPE?", corpus=corpus_copy, index=index_copy)
+    assert a.answered
+    # the killed build's lock does not block the next one
+    assert build(resolve(corpus_copy, index_copy), full=True, progress=False).documents == 4
+    assert not list(index_copy.parent.glob(".index.build-*"))  # the killed build's leftovers are gone

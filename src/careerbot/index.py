@@ -272,6 +272,8 @@ def _write(target: Path, manifest: dict, chunks, units, chunk_vecs, unit_vecs, d
     import faiss
 
     target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in [*target.parent.glob(f".{target.name}.build-*"), *target.parent.glob(f".{target.name}.old-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed; we hold the lock
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
     try:
         _write_jsonl(tmp / "chunks.jsonl", [asdict(c) for c in chunks])
