@@ -100,3 +100,47 @@ def test_example_button_asks_it(page):
     page.get_by_role("button", name="What is the CMPE and who offers it?").click()
     page.wait_for_function("document.querySelector('#cb-chat').innerText.includes('CMPE')", timeout=30000)
     assert "[1]" in page.locator("#cb-chat .message").last.inner_text()
+
+
+@pytest.mark.browser
+def test_out_of_scope_question_says_so_and_offers_questions_that_work(page):
+    reply = ask_in_browser(page, "Who won the 2022 FIFA World Cup?")
+    assert "do not cover" in reply.inner_text() and "Sources" not in reply.inner_text()
+    suggestion = page.locator("#cb-related button.gallery-item").first
+    suggestion.wait_for(state="visible")
+    asked = suggestion.inner_text()
+    before = page.locator("#cb-chat .message").count()
+    suggestion.click()
+    page.wait_for_function(f"document.querySelectorAll('#cb-chat .message').length >= {before + 2}", timeout=30000)
+    assert asked in page.locator("#cb-chat .message").nth(before).inner_text()
+    assert "[1]" in page.locator("#cb-chat .message").last.inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "not-covered-with-suggestions.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_guide_filter_limits_the_sources(page):
+    box = page.locator("#cb-guides").get_by_label("Medical Manager Career Path Guide", exact=True)
+    box.check()
+    try:
+        reply = ask_in_browser(page, "What certifications are valued?")
+        sources = reply.locator("code").all_text_contents()  # inside the closed Sources block
+        assert sources and set(sources) == {"medical-manager-career-path-guide.txt"}
+    finally:
+        box.uncheck()
+
+
+@pytest.mark.browser
+def test_thumbs_down_is_stored_with_question_and_answer(page, app_url):
+    feedback = app_url[1]
+    ask_in_browser(page, "Is the job market for medical practice managers growing?")
+    page.locator("#cb-chat button[aria-label='Dislike']").last.click()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not feedback.exists():
+        time.sleep(0.2)
+    import json
+
+    rows = [json.loads(line) for line in feedback.read_text(encoding="utf-8").splitlines()]
+    assert rows[-1]["liked"] is False
+    assert rows[-1]["question"] == "Is the job market for medical practice managers growing?"
+    assert rows[-1]["answer"]["citations"]

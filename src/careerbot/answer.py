@@ -21,8 +21,9 @@ class Citation:
 class Answer:
     """An answer: one quoted unit per line of `text`, each ending with its marker `[n]` for `citations[n-1]`.
 
-    When the guides do not cover the question, `answered` is False, `citations` is empty and `text`
-    says so; `score` is the confidence in [0, 1] that the answer is right.
+    When the guides do not cover the question, `answered` is False, `citations` is empty, `text` says so
+    and `suggestions` holds questions the guides do answer nearby; `score` is the confidence in [0, 1]
+    that the answer is right.
     """
 
     question: str
@@ -30,3 +31,4 @@ class Answer:
     answered: bool
     citations: list[Citation] = field(default_factory=list)
     score: float = 0.0
+    suggestions: list[str] = field(default_factory=list)

@@ -160,8 +160,9 @@ def answer_with(engine, text: str, sources: set[str] | None = None):
 
 def _compose(engine, text: str, decision, ranked) -> Answer:
     if not decision.chosen:
-        return Answer(question=text, text=_decline_text(engine, decision, ranked), answered=False, citations=[],
-                      score=round(decision.confidence, 4))
+        suggestions = [] if decision.reason == "medical" else related_questions(engine, ranked)
+        return Answer(question=text, text=_decline_text(engine, decision, suggestions), answered=False,
+                      citations=[], score=round(decision.confidence, 4), suggestions=suggestions)
     citations = []
     lines = []
     for n, c in enumerate(decision.chosen, 1):
@@ -174,14 +175,28 @@ def _compose(engine, text: str, decision, ranked) -> Answer:
                   score=round(decision.confidence, 4))
 
 
-def _decline_text(engine, decision, ranked) -> str:
+MAX_SUGGESTIONS = 3
+
+
+def related_questions(engine, ranked) -> list[str]:
+    """Questions the guides answer near the asked one: the FAQ headings above the best candidates."""
+    found: list[str] = []
+    for c in ranked:
+        section = engine.index.units[c.unit].section
+        if section.endswith("?") and section not in found:
+            found.append(section)
+            if len(found) == MAX_SUGGESTIONS:
+                break
+    return found
+
+
+def _decline_text(engine, decision, suggestions: list[str]) -> str:
     if decision.reason == "medical":
         return ("careerbot answers questions about careers in medical practice and office management, not health "
                 "questions: please ask a doctor or another clinician about that.")
     text = "The guides do not cover that question."
-    if ranked:
-        u = engine.index.units[ranked[0].unit]
-        title = engine.index.titles.get(u.source, u.source)
-        if u.section and u.section != title:
-            text += f' The closest they come is "{u.section}" in {title}.'
-    return text + " They cover pay, education, certifications, job outlook, skills and the path into these careers."
+    if suggestions:
+        text += " They do answer questions such as: " + " ".join(f"\u201c{q}\u201d" for q in suggestions)
+    else:
+        text += " They cover pay, education, certifications, job outlook, skills and the path into these careers."
+    return text

@@ -1,5 +1,4 @@
 """The Gradio chat app: answers with numbered sources people can check, and a stable `/ask` API."""
-from __future__ import annotations
 
 import dataclasses
 import html
@@ -102,12 +101,14 @@ def build_app(settings: Settings):
         history = list(history or [])
         log = list(log or [])
         shown = " ".join((question or "").split())
+        suggestions: list[str] = []
         if not shown:
-            return "", history, log
+            return "", history, log, gr.Dataset(samples=[], visible=False)
         history.append({"role": "user", "content": html.escape(shown[:MAX_QUESTION_CHARS])})
         try:
             answer = ask(question, guides=guides or None, corpus=settings.corpus, index=settings.index)
             reply = render_answer(answer, settings.corpus)
+            suggestions = answer.suggestions
             if len(shown) > MAX_QUESTION_CHARS:
                 reply = f"<em>(Your question was cut to its first {MAX_QUESTION_CHARS} characters.)</em><br>{reply}"
             log.append({"question": answer.question, "answer": dataclasses.asdict(answer)})
@@ -118,7 +119,7 @@ def build_app(settings: Settings):
             reply = html.escape(f"Sorry, careerbot cannot answer right now: {exc}")
             log.append({"question": shown, "answer": None})
         history.append({"role": "assistant", "content": reply})
-        return "", history, log
+        return "", history, log, gr.Dataset(samples=[[q] for q in suggestions], visible=bool(suggestions))
 
     def on_like(data: gr.LikeData, log: list):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -139,18 +140,23 @@ def build_app(settings: Settings):
             box = gr.Textbox(show_label=False, placeholder="Type your question and press Enter", scale=8,
                              max_lines=4, elem_id="cb-question")
             send = gr.Button("Ask", variant="primary", scale=1, elem_id="cb-send")
+        related = gr.Dataset(components=[box], samples=[], label="Questions the guides can answer", visible=False,
+                             elem_id="cb-related")
         guides = gr.CheckboxGroup(choices=guide_names, label="Only answer from these guides (none ticked: all guides)",
                                   elem_id="cb-guides")
+        outputs = [box, chat, log, related]
         gr.Markdown("**Example questions**")
         for topic, questions in EXAMPLES.items():
             with gr.Row():
                 gr.Markdown(f"*{topic}*", elem_classes=["cb-topic"])
                 for q in questions:
                     b = gr.Button(q, size="sm", elem_classes=["cb-example"])
-                    b.click(lambda h, g, l, q=q: respond(q, h, g, l), [chat, guides, log], [box, chat, log],
+                    b.click(lambda h, g, l, q=q: respond(q, h, g, l), [chat, guides, log], outputs,
                             api_visibility="private")
-        box.submit(respond, [box, chat, guides, log], [box, chat, log], api_visibility="private")
-        send.click(respond, [box, chat, guides, log], [box, chat, log], api_visibility="private")
+        box.submit(respond, [box, chat, guides, log], outputs, api_visibility="private")
+        send.click(respond, [box, chat, guides, log], outputs, api_visibility="private")
+        related.click(lambda sample, h, g, l: respond(sample[0], h, g, l), [related, chat, guides, log], outputs,
+                      api_visibility="private")
         chat.like(on_like, [log], None, api_visibility="private")
         gr.api(answer_json, api_name="ask")
     return app
