@@ -72,7 +72,7 @@ def pipeline(engine, question: str):
 
     reading = engine.reader.read(clean_question(question))
     q = read_question(reading.text)
-    return q, reading, candidates(engine, q, encode([reading.text])[0])
+    return q, reading, candidates(engine, q, encode([reading.text])[0], places=reading.places)
 
 
 def main(gold_path: str) -> None:

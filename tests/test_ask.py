@@ -95,3 +95,14 @@ def test_disagreeing_guides_are_both_shown(ask_shared):
     figures = set(re.findall(r"\$1\d\d,\d{3}", a.text))
     assert {"$104,830", "$105,000"} <= figures, a.text
     assert len({c.source for c in a.citations}) >= 2
+
+
+def test_a_place_the_guides_give_figures_for_is_answered_from_them(ask_shared):
+    a = ask_shared("thinking of moving to Denmark - what do medical office managers make there")
+    assert a.answered and "DKK" in a.text
+
+
+def test_a_place_or_certificate_the_guides_never_mention_is_declined(ask_shared):
+    for question in ["how much do medical office managers make in Texas", "is the PMP certification worth it for a practice manager"]:
+        a = ask_shared(question)
+        assert not a.answered and a.citations == [] and a.suggestions, question

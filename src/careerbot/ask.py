@@ -154,7 +154,7 @@ def answer_with(engine, text: str, sources: set[str] | None = None):
 
     reading = engine.reader.read(text)
     q = read_question(reading.text)
-    ranked = candidates(engine, q, encode([reading.text])[0], sources)
+    ranked = candidates(engine, q, encode([reading.text])[0], sources, reading.places)
     return _compose(engine, text, choose(engine, q, ranked, reading), ranked), ranked
 
 

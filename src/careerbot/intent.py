@@ -61,16 +61,26 @@ def read_question(text: str) -> Question:
     tokens = re.findall(r"[$£€]|[\w'’-]+", text.lower())
     intents = {name for name, keys in INTENT_WORDS.items() if any(_matches(t, keys) for t in tokens)}
     lowered = text.lower()
-    if re.search(r"how (?:long|many (?:years|months|weeks|hours)|much time|soon|quickly|fast)|how many yrs", lowered):
+    growth = re.search(r"\bgrow|\bgrowth|\bdemand", lowered)
+    if re.search(r"how (?:quickly|fast)", lowered) and growth:
+        intents.add("percent")  # "how fast are these jobs growing": a growth rate
+    elif re.search(r"how (?:long|many (?:years|months|weeks|hours)|much time|soon|quickly|fast)|how many yrs", lowered):
         intents.add("duration")
     elif re.search(r"how much experience|years? of experience|experience (?:do|does|is|are) .{0,20}need", lowered):
         intents.add("duration")
     elif re.search(r"how many\b", lowered):
         intents.add("count")
-    if re.search(r"\bhow much\b(?! (?:experience|time|education|school))", lowered) and "cost" not in intents:
+    change = re.search(r"how much (?:did|does|do|has|have|had|will|would|can)\b.{0,60}\b(?:increase|decrease|drop|"
+                       r"fall|fell|rise|rose|grow|grew|improve|reduce|cut|shrink|change)", lowered)
+    if change:
+        intents.add("percent")  # "how much did wait times drop": a share, not a salary
+        intents.discard("salary")
+    elif re.search(r"\bhow much\b(?! (?:experience|time|education|school))", lowered) and "cost" not in intents:
         intents.add("salary")
     if re.search(r"\b(?:percent|percentage|rate|rates|ratio)\b|%", lowered):
         intents.add("percent")
+    if re.search(r"\bstands? for\b|\bacronym|\babbreviat|what does [a-z]{2,6} mean|^\W*[a-z]{2,6}\W*\?*\W*$", lowered):
+        intents.add("define")
     words = tuple(dict.fromkeys(t for t in tokens if t not in QUESTION_STOP and len(t) > 1))
     return Question(text=text, words=words, intents=frozenset(intents))
 

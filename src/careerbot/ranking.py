@@ -20,6 +20,7 @@ from .intent import FIGURE_INTENTS, Question
 FEATURES = (
     "dense", "chunk", "lexical", "intent", "figure_miss", "role_yes", "role_no", "level_match", "level_extra",
     "acronym_def", "fact", "row", "item", "short", "section_question", "unit_overlap", "section_overlap",
+    "definition", "place", "place_miss",
 )
 DECLINE_FEATURES = ("top_score", "dense", "chunk", "unit_overlap", "figure_miss", "unknown", "specific",
                     "margin", "lexical_hits")
@@ -36,6 +37,7 @@ class UnitSignals:
 
     stems: frozenset[str]
     section_stems: frozenset[str]
+    words: frozenset[str]  # lower-case words of the unit and its section, for places
     levels: frozenset[str]
     defines: frozenset[str]  # lower-case acronyms the unit spells out: "(CMPE)"
     kind: str
@@ -48,6 +50,7 @@ def unit_signals(text: str, section: str, kind: str, stems: list[str], section_s
     head = re.findall(r"[a-z]+", text[:80].lower())
     return UnitSignals(
         stems=frozenset(stems), section_stems=frozenset(section_stems),
+        words=frozenset(re.findall(r"[a-z]+", f"{section} {text}".lower())),
         levels=frozenset(w for w in head if w in LEVEL_WORDS),
         defines=frozenset((a or b).lower() for a, b in _ACRONYM_DEF.findall(text)),
         kind=kind, short=len(text) < 40, section_question=section.endswith("?"),
@@ -55,8 +58,8 @@ def unit_signals(text: str, section: str, kind: str, stems: list[str], section_s
 
 
 def features(sig: UnitSignals, offers: frozenset[str], question: Question, q_stems: frozenset[str],
-             dense: float, chunk: float, lexical: float, role: float) -> list[float]:
-    """The feature vector of one candidate, in FEATURES order."""
+             dense: float, chunk: float, lexical: float, role: float, places: frozenset[str]) -> list[float]:
+    """The feature vector of one candidate, in FEATURES order; `places` are the ones the question names."""
     wanted = question.intents
     has = offers
     figure_wanted = wanted & FIGURE_INTENTS
@@ -78,6 +81,9 @@ def features(sig: UnitSignals, offers: frozenset[str], question: Question, q_ste
         1.0 if sig.section_question else 0.0,
         len(q_stems & sig.stems) / n,
         len(q_stems & sig.section_stems) / n,
+        1.0 if "define" in wanted and sig.defines & set(question.words) else 0.0,
+        1.0 if places and any(set(p.split()) <= sig.words for p in places) else 0.0,
+        1.0 if places and not any(set(p.split()) <= sig.words for p in places) else 0.0,
     ]
 
 

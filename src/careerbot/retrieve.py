@@ -130,8 +130,9 @@ def role_match(named: set[str], source: str) -> float:
     return 1.0 if source in named else 0.0
 
 
-def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: set[str] | None = None) -> list[Candidate]:
-    """Units worth considering for the answer, best first."""
+def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: set[str] | None = None,
+               places: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Units worth considering for the answer, best first; `places` are those the question names."""
     idx = engine.index
     allowed_units = allowed_chunks = None
     if sources is not None:
@@ -177,7 +178,7 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
         c.chunk = chunk_sim[u.chunk]
         c.lexical = float(lex[c.unit] / top_lex) if top_lex > 0 else 0.0
         c.features = features(engine.signals[c.unit], engine.offers[c.unit], question, q_stems, c.dense, c.chunk,
-                              c.lexical, role_match(named, u.source))
+                              c.lexical, role_match(named, u.source), places)
         c.score = rank_score(c.features)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     seen: set[int] = set()

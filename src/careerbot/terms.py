@@ -36,6 +36,7 @@ class Reading:
     text: str
     unknown: tuple[str, ...]
     specific: tuple[str, ...]
+    places: frozenset[str] = frozenset()  # places named that the guides do mention
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +73,8 @@ class Reader:
         if word in self.vocabulary or word in QUESTION_STOP:
             return word
         if word in SHORTHAND:
-            return SHORTHAND[word]
+            expansion = SHORTHAND[word]
+            return expansion if expansion.lower() in self.vocabulary else None
         from .lexical import tokenize
 
         if all(t in self.stems for t in tokenize([word])[0] or ["-"]):
@@ -94,22 +96,26 @@ class Reader:
             found = self.mend(lower)
             if found is None:
                 unknown.append(lower)
-                if zipf(lower) < RARE_ZIPF or (word.isupper() and len(word) >= 2):
-                    specific.append(lower)
+                if zipf(lower) < RARE_ZIPF or (word.isupper() and len(word) >= 2) or lower in SHORTHAND:
+                    specific.append(lower)  # jargon, an acronym, or a currency the guides never quote
                 return word
             return word if found == lower else found
 
         mended = _WORD.sub(fix, text)
-        specific += self._unknown_places(text)
+        named = self._places(text)
+        specific += [p for p in named if not all(w in self.vocabulary for w in p.split())]
         specific += [y for y in _YEAR.findall(text) if y not in self.years]
-        return Reading(mended, tuple(unknown), tuple(dict.fromkeys(specific)))
+        known_places = frozenset(p for p in named if all(w in self.vocabulary for w in p.split()))
+        return Reading(mended, tuple(unknown), tuple(dict.fromkeys(specific)), known_places)
 
-    def _unknown_places(self, text: str) -> list[str]:
+    @staticmethod
+    def _places(text: str) -> list[str]:
+        """The places a text names (countries, US states, large cities), longest names first."""
         words = _WORD.findall(text.lower())
         found = []
         for n in (3, 2, 1):
             for i in range(len(words) - n + 1):
                 name = " ".join(words[i:i + n])
-                if name in places() and not all(w in self.vocabulary for w in words[i:i + n]):
+                if name in places() and not any(name in longer for longer in found):
                     found.append(name)
         return found
