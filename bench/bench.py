@@ -29,11 +29,11 @@ PROJECT_ROOT = BENCH_DIR.parent
 if str(BENCH_DIR) not in sys.path:  # also when run as `python -m bench.bench`
     sys.path.insert(0, str(BENCH_DIR))
 
+import timing  # noqa: E402
+
 from careerbot.evaluate import careerbot_answerer, evaluate, load_gold  # noqa: E402
 from careerbot.quiet import hush  # noqa: E402
 from careerbot.settings import MODEL_NAME, resolve  # noqa: E402
-
-import timing  # noqa: E402
 
 COLD_QUESTION = "How much do medical practice managers make?"
 QUALITY_COLUMNS = ["key_fact", "cited_guide", "declined_unanswerable", "declined_answerable", "mean_answer_chars",
@@ -176,10 +176,10 @@ def careerbot_quality(golds: dict[str, list[dict]], settings) -> dict:
 
 def baseline_quality(golds: dict[str, list[dict]], settings) -> dict:
     """The naive chunk baseline, the dense top-1 unit, and the retrieval-only rankings, on each gold file."""
-    from careerbot.ask import engine_for
-
     from naive import NaiveBaseline
     from rankings import QuestionCache, dense_top1_answerer, retrieval_answerer
+
+    from careerbot.loading import engine_for
 
     engine = engine_for(settings)
     cache = QuestionCache(engine)

@@ -20,11 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from careerbot import ranking  # noqa: E402
-from careerbot.ask import clean_question, engine_for  # noqa: E402
+from careerbot.ask import clean_question  # noqa: E402
 from careerbot.evaluate import has_fact, load_gold  # noqa: E402
 from careerbot.extract import is_medical_advice  # noqa: E402
 from careerbot.intent import read_question  # noqa: E402
 from careerbot.lexical import tokenize  # noqa: E402
+from careerbot.loading import engine_for  # noqa: E402
 from careerbot.retrieve import candidates  # noqa: E402
 from careerbot.settings import resolve  # noqa: E402
 

@@ -27,7 +27,7 @@ def index_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def engine(index_dir):
     """The loaded engine for the shared index."""
-    from careerbot.ask import engine_for
+    from careerbot.loading import engine_for
     from careerbot.settings import resolve
 
     return engine_for(resolve(CORPUS, index_dir))

@@ -70,6 +70,10 @@ def ask_in_browser(page, question: str):
     page.fill("#cb-question textarea", question)
     page.keyboard.press("Enter")
     page.wait_for_function(f"document.querySelectorAll('#cb-chat .message').length >= {before + 2}", timeout=30000)
+    # the reply is complete once it shows a citation marker or one of careerbot's own messages
+    page.wait_for_function("""() => { const m = document.querySelectorAll('#cb-chat .message');
+        return /\\[1\\]|do not cover|clinician|question is empty|Sorry/.test(m[m.length - 1].innerText); }""",
+                           timeout=30000)
     return page.locator("#cb-chat .message").last
 
 

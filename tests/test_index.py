@@ -110,7 +110,7 @@ def test_many_threads_keep_getting_complete_answers_while_the_index_is_rebuilt(c
                                 "--index", str(index_copy)], env=dict(os.environ, HF_HUB_OFFLINE="1"),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-    from careerbot.ask import engine_for
+    from careerbot.loading import engine_for
 
     before = engine_for(resolve(corpus_copy, index_copy)).index.manifest["built_at"]
 

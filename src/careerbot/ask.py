@@ -3,98 +3,11 @@ from __future__ import annotations
 
 import os
 import re
-import sys
-import threading
-import time
-from dataclasses import dataclass
-from pathlib import Path
 
 from .answer import Answer, Citation
-from .errors import BuildLockedError, CareerbotError, IndexError_, QuestionError
-from .settings import MAX_QUESTION_CHARS, Settings, resolve
-
-STALE_POLICIES = ("rebuild", "warn", "error")
-SWAP_WAIT_SECONDS = 5.0  # how long a loaded engine waits for an index being swapped in by another build
-STALE_CHECK_SECONDS = 0.0  # the corpus is stat-ed before every answer; cheap for hundreds of guides
-
-
-@dataclass
-class _Loaded:
-    engine: "object"  # retrieve.Engine
-    manifest_stamp: tuple
-    checked_at: float
-
-
-_cache: dict[tuple[Path, Path], _Loaded] = {}
-_cache_lock = threading.Lock()
-
-
-def _stamp(index_dir: Path) -> tuple:
-    st = (index_dir / "manifest.json").stat()
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def _stale_policy() -> str:
-    policy = os.environ.get("CAREERBOT_ON_STALE", "rebuild").lower()
-    if policy not in STALE_POLICIES:
-        raise CareerbotError(f"CAREERBOT_ON_STALE must be one of {', '.join(STALE_POLICIES)}, not {policy!r}")
-    return policy
-
-
-def _build_or_wait(settings: Settings, why: str) -> None:
-    """Build the index; when another process is already building it, wait for that build instead."""
-    from .index import build, wait_for_build
-
-    print(f"careerbot: {why}", file=sys.stderr)
-    try:
-        print(build(settings).summary(), file=sys.stderr)
-    except BuildLockedError:
-        wait_for_build(settings)
-
-
-def _manifest_appears(index_dir: Path, seconds: float) -> bool:
-    """Whether the index's manifest exists now or within `seconds` (an index being swapped in)."""
-    deadline = time.monotonic() + seconds
-    while not (index_dir / "manifest.json").exists():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
-def engine_for(settings: Settings):
-    """The loaded engine for this corpus and index: built if missing, reloaded if rebuilt, refreshed if stale."""
-    from .index import is_stale, load
-    from .retrieve import load_engine
-
-    key = (settings.corpus, settings.index)
-    with _cache_lock:
-        loaded = _cache.get(key)
-        now = time.monotonic()
-        if loaded and now - loaded.checked_at < STALE_CHECK_SECONDS:
-            return loaded.engine
-        if not _manifest_appears(settings.index, SWAP_WAIT_SECONDS if loaded else 0.0):
-            _build_or_wait(settings, f"no index in {settings.index}; building it from {settings.corpus}")
-            loaded = None
-        try:
-            stamp = _stamp(settings.index)
-        except FileNotFoundError:
-            raise IndexError_(f"no index in {settings.index}: run `careerbot index` to build it") from None
-        if loaded is None or loaded.manifest_stamp != stamp:
-            loaded = _Loaded(load_engine(load(settings.index)), stamp, now)
-        if is_stale(loaded.engine.index, settings.corpus):
-            policy = _stale_policy()
-            if policy == "error":
-                raise IndexError_(f"the guides in {settings.corpus} changed since the index was built: run `careerbot index`")
-            if policy == "warn":
-                print("careerbot: warning: the guides changed since the index was built; run `careerbot index`",
-                      file=sys.stderr)
-            else:
-                _build_or_wait(settings, f"the guides in {settings.corpus} changed; updating the index")
-                loaded = _Loaded(load_engine(load(settings.index)), _stamp(settings.index), now)
-        loaded.checked_at = now
-        _cache[key] = loaded
-        return loaded.engine
+from .errors import QuestionError
+from .loading import engine_for
+from .settings import MAX_QUESTION_CHARS, resolve
 
 
 def clean_question(question: object) -> str:
@@ -161,7 +74,7 @@ def answer_with(engine, text: str, sources: set[str] | None = None):
 def _compose(engine, text: str, decision, ranked) -> Answer:
     if not decision.chosen:
         suggestions = [] if decision.reason == "medical" else related_questions(engine, ranked)
-        return Answer(question=text, text=_decline_text(engine, decision, suggestions), answered=False,
+        return Answer(question=text, text=_decline_text(decision, suggestions), answered=False,
                       citations=[], score=round(decision.confidence, 4), suggestions=suggestions)
     citations = []
     lines = []
@@ -190,7 +103,7 @@ def related_questions(engine, ranked) -> list[str]:
     return found
 
 
-def _decline_text(engine, decision, suggestions: list[str]) -> str:
+def _decline_text(decision, suggestions: list[str]) -> str:
     if decision.reason == "medical":
         return ("careerbot answers questions about careers in medical practice and office management, not health "
                 "questions: please ask a doctor or another clinician about that.")

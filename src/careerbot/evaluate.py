@@ -71,7 +71,8 @@ def evaluate(items: list[dict], corpus=None, index=None, answer=None) -> dict:
 
 def careerbot_answerer(corpus=None, index=None):
     """careerbot's own pipeline as an `answer` function for `evaluate`."""
-    from .ask import answer_with, clean_question, engine_for
+    from .ask import answer_with, clean_question
+    from .loading import engine_for
     from .settings import resolve
 
     engine = engine_for(resolve(corpus, index))

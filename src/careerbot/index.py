@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import Chunk, chunk_corpus
-from .corpus import Document, Skipped, corpus_files, load_corpus
+from .corpus import Skipped, corpus_files, load_corpus
 from .errors import BuildLockedError, IndexError_
 from .settings import MODEL_NAME, Settings
 from .structure import Unit

@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+
 def _project_root() -> Path:
     """The checkout careerbot runs from (editable install), else the working directory."""
     root = Path(__file__).resolve().parents[2]

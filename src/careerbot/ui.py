@@ -86,7 +86,8 @@ def build_app(settings: Settings):
     """The Gradio Blocks app for one corpus and index."""
     import gradio as gr
 
-    from .ask import ask, engine_for
+    from .ask import ask
+    from .loading import engine_for
 
     engine = engine_for(settings)  # build or load the index before the first visitor arrives
     titles = engine.index.titles

@@ -1,0 +1,96 @@
+"""Keep one loaded engine per corpus and index: build the index when missing, reload it when rebuilt,
+update it when the guides changed, and wait out another process's build or swap."""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildLockedError, CareerbotError, IndexError_
+from .settings import Settings
+
+STALE_POLICIES = ("rebuild", "warn", "error")
+SWAP_WAIT_SECONDS = 5.0  # how long a loaded engine waits for an index being swapped in by another build
+STALE_CHECK_SECONDS = 0.0  # the corpus is stat-ed before every answer; cheap for hundreds of guides
+
+
+@dataclass
+class _Loaded:
+    engine: "object"  # retrieve.Engine
+    manifest_stamp: tuple
+    checked_at: float
+
+
+_cache: dict[tuple[Path, Path], _Loaded] = {}
+_cache_lock = threading.Lock()
+
+
+def _stamp(index_dir: Path) -> tuple:
+    st = (index_dir / "manifest.json").stat()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _stale_policy() -> str:
+    policy = os.environ.get("CAREERBOT_ON_STALE", "rebuild").lower()
+    if policy not in STALE_POLICIES:
+        raise CareerbotError(f"CAREERBOT_ON_STALE must be one of {', '.join(STALE_POLICIES)}, not {policy!r}")
+    return policy
+
+
+def _build_or_wait(settings: Settings, why: str) -> None:
+    """Build the index; when another process is already building it, wait for that build instead."""
+    from .index import build, wait_for_build
+
+    print(f"careerbot: {why}", file=sys.stderr)
+    try:
+        print(build(settings).summary(), file=sys.stderr)
+    except BuildLockedError:
+        wait_for_build(settings)
+
+
+def _manifest_appears(index_dir: Path, seconds: float) -> bool:
+    """Whether the index's manifest exists now or within `seconds` (an index being swapped in)."""
+    deadline = time.monotonic() + seconds
+    while not (index_dir / "manifest.json").exists():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def engine_for(settings: Settings):
+    """The loaded engine for this corpus and index: built if missing, reloaded if rebuilt, refreshed if stale."""
+    from .index import is_stale, load
+    from .retrieve import load_engine
+
+    key = (settings.corpus, settings.index)
+    with _cache_lock:
+        loaded = _cache.get(key)
+        now = time.monotonic()
+        if loaded and now - loaded.checked_at < STALE_CHECK_SECONDS:
+            return loaded.engine
+        if not _manifest_appears(settings.index, SWAP_WAIT_SECONDS if loaded else 0.0):
+            _build_or_wait(settings, f"no index in {settings.index}; building it from {settings.corpus}")
+            loaded = None
+        try:
+            stamp = _stamp(settings.index)
+        except FileNotFoundError:
+            raise IndexError_(f"no index in {settings.index}: run `careerbot index` to build it") from None
+        if loaded is None or loaded.manifest_stamp != stamp:
+            loaded = _Loaded(load_engine(load(settings.index)), stamp, now)
+        if is_stale(loaded.engine.index, settings.corpus):
+            policy = _stale_policy()
+            if policy == "error":
+                raise IndexError_(f"the guides in {settings.corpus} changed since the index was built: run `careerbot index`")
+            if policy == "warn":
+                print("careerbot: warning: the guides changed since the index was built; run `careerbot index`",
+                      file=sys.stderr)
+            else:
+                _build_or_wait(settings, f"the guides in {settings.corpus} changed; updating the index")
+                loaded = _Loaded(load_engine(load(settings.index)), _stamp(settings.index), now)
+        loaded.checked_at = now
+        _cache[key] = loaded
+        return loaded.engine
