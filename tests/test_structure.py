@@ -104,3 +104,9 @@ def test_a_time_slot_keeps_its_focus_line():
     slot = next(u for u in units if "Afternoon (12:00 PM - 3:00 PM)" in u.text)
     assert slot.kind == "fact" and slot.text.endswith("3:00 PM)\nFocus: Financial Management and Strategy")
     assert found["Review budget reports."].section == "Focus: Financial Management and Strategy"
+
+
+def test_markdown_headings_name_their_sections():
+    text = "# Example Manager Guide\n\n## Pay and Benefits\n\nExample managers earn a median salary of $90,000 a year, which the guide compares with similar roles.\n"
+    _, units = analyse(text)
+    assert [u.section for u in units] == ["Pay and Benefits"]

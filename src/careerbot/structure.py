@@ -139,6 +139,11 @@ def _roles(lines: list[Line]) -> list[str]:
     return roles
 
 
+def _heading_text(line: str) -> str:
+    """A heading as a section name: without Markdown's leading #s."""
+    return line.lstrip("#").strip() or line
+
+
 def _section_name(run: list[str]) -> str:
     """Of consecutive headings, the last one of two words or more (else the last one)."""
     for heading in reversed(run):
@@ -205,14 +210,14 @@ def analyse(text: str) -> tuple[list[Section], list[Unit]]:
                 starts.append(["", ln.start])
                 section_before_run = section
             heading_run.append(ln)
-            section = starts[-1][0] = _section_name([h.text for h in heading_run])
+            section = starts[-1][0] = _section_name([_heading_text(h.text) for h in heading_run])
             table_header = ""
             continue
         if len(heading_run) > LIST_RUN:
             # "Emerging Specializations" then five role names, then a real heading: the names are a list
             first, last = heading_run[0], heading_run[-2]
             units.append(Unit(first.start, last.end, text[first.start:last.end], "item", section_before_run, ""))
-            section = starts[-1][0] = _section_name([h.text for h in heading_run])
+            section = starts[-1][0] = _section_name([_heading_text(h.text) for h in heading_run])
         glued_to = heading_run[-1] if heading_run else None
         heading_run = []
         if role == "label":
