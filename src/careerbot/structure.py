@@ -189,7 +189,7 @@ def analyse(text: str) -> tuple[list[Section], list[Unit]]:
 
     cont_lines: set[int] = {ln.start for ln, role in zip(lines, roles) if role == "cont"}
 
-    def roles_before_cont(fact_lines: list[Line]) -> bool:
+    def ends_with_continuation(fact_lines: list[Line]) -> bool:  # "18% / growth rate"
         return fact_lines[-1].start in cont_lines
 
     def close_fact() -> None:
@@ -226,7 +226,7 @@ def analyse(text: str) -> tuple[list[Section], list[Unit]]:
             fact.append(ln)
             continue
         if role == "value":
-            if fact and fact_has_value and roles_before_cont(fact) and not _KEY_VALUE.match(ln.text):
+            if fact and fact_has_value and ends_with_continuation(fact) and not _KEY_VALUE.match(ln.text):
                 close_fact()  # "18% / growth rate" then "$105,000 / median salary": two facts
             fact.append(ln)
             fact_has_value = True
