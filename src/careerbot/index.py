@@ -27,6 +27,9 @@ from .settings import MODEL_NAME, Settings
 from .structure import Unit
 
 FORMAT_VERSION = 1
+# Bump when the way guides are cut into chunks and units, or the passages embedded, changes: an index built
+# by another pipeline version is not reused incrementally (every guide is chunked and embedded again).
+PIPELINE_VERSION = 1
 MANIFEST = "manifest.json"
 DATA_FILES = ("chunks.jsonl", "units.jsonl", "chunks.faiss", "units.faiss")
 REBUILD = "run `careerbot index --full` to rebuild it"
@@ -184,8 +187,16 @@ def _reusable(settings: Settings, full: bool) -> Index | None:
     return old if same else None
 
 
+def _previous_documents(path: Path) -> list[dict]:
+    try:
+        documents = read_manifest(path).get("documents", [])
+    except IndexError_:
+        return []
+    return [d for d in documents if isinstance(d, dict)] if isinstance(documents, list) else []
+
+
 def _settings_record(settings: Settings) -> dict:
-    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
+    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "pipeline": PIPELINE_VERSION}
 
 
 def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
@@ -194,6 +205,8 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
     old = _reusable(settings, full)
     old_docs = {d["source"]: d for d in old.manifest["documents"]} if old else {}
     kept = {d.source for d in docs if old_docs.get(d.source, {}).get("sha256") == d.sha256}
+    if not old:  # not reusable, but what it held still tells added from changed in the summary
+        old_docs = {d.get("source"): d for d in _previous_documents(settings.index)}
     fresh = [d for d in docs if d.source not in kept]
 
     chunks, pieces = chunk_corpus(fresh, settings.chunk_size, settings.chunk_overlap)
