@@ -148,3 +148,20 @@ def test_thumbs_down_is_stored_with_question_and_answer(page, app_url):
     assert rows[-1]["liked"] is False
     assert rows[-1]["question"] == "Is the job market for medical practice managers growing?"
     assert rows[-1]["answer"]["citations"]
+
+
+@pytest.mark.browser
+def test_view_in_guide_shows_the_whole_guide_with_the_passage_marked(page):
+    reply = ask_in_browser(page, "Can medical practice managers work remotely?")  # answered near the guide's end
+    assert "[1]" in reply.inner_text()
+    page.locator("#cb-viewer-box").get_by_text("View in guide").click()
+    mark = page.locator("#cb-viewer mark")
+    mark.wait_for(state="visible", timeout=15000)
+    assert "remote" in mark.inner_text().lower()
+    guide = page.locator("#cb-viewer .cb-guide")
+    assert len(guide.inner_text()) > 5000  # the whole guide, not a snippet
+    page.wait_for_timeout(500)
+    box, hit = guide.bounding_box(), mark.bounding_box()
+    assert box["y"] <= hit["y"] <= box["y"] + box["height"]  # scrolled into view inside the guide
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "view-in-guide.png"), full_page=True)

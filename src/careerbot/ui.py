@@ -24,6 +24,8 @@ EXAMPLES = {
                 "Can a medical office manager work remotely?"],
 }
 CONTEXT_CHARS = 220
+SCROLL_TO_HIT = ("() => { setTimeout(() => { const m = document.querySelector('#cb-viewer mark');"
+                 " if (m) m.scrollIntoView({block: 'center'}); }, 200); }")
 CSS = """
 .cb-quote mark { background: #fde68a; color: inherit; padding: 0 .1em; }
 .cb-context { color: #555; font-size: .92em; }
@@ -41,6 +43,19 @@ def quote_in_context(text: str, start: int, end: int, width: int = CONTEXT_CHARS
     gap_after = " " if after[:1].isspace() else ""
     return (f'<span class="cb-context">{clean(before)}{gap_before}</span><mark>{clean(text[start:end])}</mark>'
             f'<span class="cb-context">{gap_after}{clean(after)}</span>')
+
+
+def guide_view(corpus: Path, citation: dict) -> str:
+    """HTML of a whole guide, escaped, with the cited passage marked (the app scrolls it into view)."""
+    try:
+        text = (corpus / citation["source"]).read_text(encoding="utf-8")
+    except OSError:
+        return html.escape(f"{citation['source']} cannot be read.")
+    start, end = citation["start"], citation["end"]
+    body = (html.escape(text[:start]) + '<mark id="cb-hit">' + html.escape(text[start:end]) + "</mark>"
+            + html.escape(text[end:]))
+    return (f"<h4>{html.escape(citation['title'])}</h4>"
+            f'<div class="cb-guide" style="white-space:pre-wrap;max-height:420px;overflow:auto">{body}</div>')
 
 
 def render_answer(answer: Answer, corpus: Path) -> str:
@@ -104,7 +119,7 @@ def build_app(settings: Settings):
         shown = " ".join((question or "").split())
         suggestions: list[str] = []
         if not shown:
-            return "", history, log, gr.Dataset(samples=[], visible=False)
+            return "", history, log, gr.Dataset(samples=[], visible=False), gr.Dropdown(), gr.HTML()
         history.append({"role": "user", "content": html.escape(shown[:MAX_QUESTION_CHARS])})
         try:
             answer = ask(question, guides=guides or None, corpus=settings.corpus, index=settings.index)
@@ -120,7 +135,18 @@ def build_app(settings: Settings):
             reply = html.escape(f"Sorry, careerbot cannot answer right now: {exc}")
             log.append({"question": shown, "answer": None})
         history.append({"role": "assistant", "content": reply})
-        return "", history, log, gr.Dataset(samples=[[q] for q in suggestions], visible=bool(suggestions))
+        cited = (log[-1]["answer"] or {}).get("citations", [])
+        choices = [(f"[{n}] {c['title']}" + (f" — {c['section']}" if c["section"] else ""), str(n - 1))
+                   for n, c in enumerate(cited, 1)]
+        return ("", history, log, gr.Dataset(samples=[[q] for q in suggestions], visible=bool(suggestions)),
+                gr.Dropdown(choices=choices, value="0" if choices else None),
+                gr.HTML(guide_view(settings.corpus, cited[0]) if cited else ""))
+
+    def view(choice: str | None, log: list):
+        cited = (log[-1]["answer"] or {}).get("citations", []) if log else []
+        if choice is None or not cited or int(choice) >= len(cited):
+            return ""
+        return guide_view(settings.corpus, cited[int(choice)])
 
     def on_like(data: gr.LikeData, log: list):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -145,7 +171,10 @@ def build_app(settings: Settings):
                              elem_id="cb-related")
         guides = gr.CheckboxGroup(choices=guide_names, label="Only answer from these guides (none ticked: all guides)",
                                   elem_id="cb-guides")
-        outputs = [box, chat, log, related]
+        with gr.Accordion("View in guide", open=False, elem_id="cb-viewer-box") as viewer_box:
+            viewer_choice = gr.Dropdown(choices=[], label="Source of the last answer", elem_id="cb-viewer-choice")
+            viewer = gr.HTML(elem_id="cb-viewer")
+        outputs = [box, chat, log, related, viewer_choice, viewer]
         gr.Markdown("**Example questions**")
         for topic, questions in EXAMPLES.items():
             with gr.Row():
@@ -158,6 +187,9 @@ def build_app(settings: Settings):
         send.click(respond, [box, chat, guides, log], outputs, api_visibility="private")
         related.click(lambda sample, h, g, l: respond(sample[0], h, g, l), [related, chat, guides, log], outputs,
                       api_visibility="private")
+        viewer_choice.change(view, [viewer_choice, log], viewer, api_visibility="private")
+        viewer.change(None, None, None, js=SCROLL_TO_HIT)
+        viewer_box.expand(None, None, None, js=SCROLL_TO_HIT)
         chat.like(on_like, [log], None, api_visibility="private")
         gr.api(answer_json, api_name="ask")
     return app
