@@ -20,6 +20,8 @@ INTENT_WORDS: dict[str, tuple[str, ...]] = {
                 "hiring", "security", "stable"),
     "remote": ("remote", "remotely", "home", "hybrid", "wfh", "telework", "onsite"),
 }
+LEVEL_WORDS = frozenset("entry junior mid senior assistant director regional lead head chief executive "
+                        "experienced beginner".split())
 # Intents that need a figure of a kind in the answer: a question about pay needs an amount.
 FIGURE_INTENTS = frozenset({"salary", "cost", "duration", "percent", "count"})
 QUESTION_STOP = frozenset(
@@ -30,9 +32,8 @@ QUESTION_STOP = frozenset(
 _COST_WORDS = re.compile(r"\b(?:cost|costs|tuition|fees?|price|range from \$1,000)\b", re.I)
 _NUMBER = re.compile(r"\d")
 _MONEY = re.compile(r"[$£€]|\b(?:USD|GBP|EUR|CAD|AUD|SGD|DKK|SEK|NOK|CHF|MXN|BRL|INR|JPY|NZD)\b")
-_DURATION = re.compile(r"\b\d+\s*(?:[-–]\s*\d+\s*)?\+?\s*(?:years?|months?|weeks?)\b|yearsSupports|years total", re.I)
+_DURATION = re.compile(r"\b\d+\s*(?:[-–]\s*\d+\s*)?\+?\s*(?:years?|months?|weeks?)\b", re.I)
 _PERCENT = re.compile(r"\d+\s*%")
-_ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 _DEGREE = re.compile(r"\b(?:bachelor|master|associate|degree|MHA|MBA|diploma|graduate)", re.I)
 _CERT = re.compile(r"(?i:certif|credential)|\bC[A-Z]{2,4}\b|\bFACHE\b")
 _REMOTE = re.compile(r"remote|on-site|onsite|in-office|hybrid|physical presence", re.I)
@@ -46,6 +47,7 @@ class Question:
     text: str
     words: tuple[str, ...]
     intents: frozenset[str]
+    levels: frozenset[str] = frozenset()  # seniority words it uses: "entry", "senior", "director"...
 
 
 def _matches(word: str, keys: tuple[str, ...]) -> bool:
@@ -82,7 +84,8 @@ def read_question(text: str) -> Question:
     if re.search(r"\bstands? for\b|\bacronym|\babbreviat|what does [a-z]{2,6} mean|^\W*[a-z]{2,6}\W*\?*\W*$", lowered):
         intents.add("define")
     words = tuple(dict.fromkeys(t for t in tokens if t not in QUESTION_STOP and len(t) > 1))
-    return Question(text=text, words=words, intents=frozenset(intents))
+    levels = frozenset(w for w in re.findall(r"[a-z]+", lowered) if w in LEVEL_WORDS)
+    return Question(text=text, words=words, intents=frozenset(intents), levels=levels)
 
 
 def offers(unit_text: str) -> frozenset[str]:
@@ -108,6 +111,6 @@ def offers(unit_text: str) -> frozenset[str]:
 
 
 def figures(unit_text: str) -> frozenset[str]:
-    """The amounts, percentages and durations a unit states, normalised for comparison."""
-    found = _MONEY.findall(unit_text) and re.findall(r"[$£€]?\d[\d,.]*k?\+?|\d+\s*%", unit_text)
-    return frozenset(f.strip().lower() for f in (found or []) + _PERCENT.findall(unit_text))
+    """The amounts (in a unit that names a currency) and percentages a unit states, for comparing guides."""
+    amounts = re.findall(r"[$£€]?\d[\d,.]*k?\+?", unit_text) if _MONEY.search(unit_text) else []
+    return frozenset(f.strip().lower() for f in amounts + _PERCENT.findall(unit_text))

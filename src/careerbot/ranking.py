@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .intent import FIGURE_INTENTS, Question
+from .intent import FIGURE_INTENTS, LEVEL_WORDS, Question
 
 FEATURES = (
     "dense", "chunk", "lexical", "intent", "figure_miss", "role_yes", "role_no", "level_match", "level_extra",
@@ -24,8 +24,6 @@ FEATURES = (
 )
 DECLINE_FEATURES = ("top_score", "dense", "chunk", "unit_overlap", "figure_miss", "unknown", "specific",
                     "margin", "lexical_hits")
-LEVEL_WORDS = frozenset("entry junior mid senior assistant director regional lead head chief executive "
-                        "experienced beginner".split())
 # "Certified Medical Practice Executive (CMPE)" and "HIPAA (Health Insurance Portability ...)"
 _ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)|\b([A-Z]{2,6})\s*\((?:[A-Z][a-z]+[\s&,-]*){2,}")
 WEIGHTS_FILE = Path(__file__).with_name("ranking_weights.json")
@@ -63,7 +61,7 @@ def features(sig: UnitSignals, offers: frozenset[str], question: Question, q_ste
     wanted = question.intents
     has = offers
     figure_wanted = wanted & FIGURE_INTENTS
-    q_levels = {w for w in re.findall(r"[a-z]+", question.text.lower()) if w in LEVEL_WORDS}
+    q_levels = question.levels
     n = max(1, len(q_stems))
     return [
         dense, chunk, lexical,
