@@ -46,6 +46,8 @@ def test_ask_endpoint_returns_answer_json(app_url):
     assert (CORPUS / c["source"]).read_text(encoding="utf-8")[c["start"]:c["end"]] == c["quote"]
     declined = client.predict("Who won the 2022 FIFA World Cup?", api_name="/ask")
     assert declined["answered"] is False and declined["citations"] == []
+    with pytest.raises(Exception, match="the question is empty"):
+        client.predict("   ", api_name="/ask")
 
 
 @pytest.fixture(scope="module")

@@ -111,7 +111,11 @@ def build_app(settings: Settings):
 
     def answer_json(question: str, guides: list[str] | None = None) -> dict:
         """Answer a question; the JSON form of careerbot's Answer."""
-        return dataclasses.asdict(ask(question, guides=guides or None, corpus=settings.corpus, index=settings.index))
+        try:
+            answer = ask(question, guides=guides or None, corpus=settings.corpus, index=settings.index)
+        except CareerbotError as exc:  # the caller gets the one-line message; the server logs no traceback
+            raise gr.Error(str(exc), print_exception=False) from None
+        return dataclasses.asdict(answer)
 
     def respond(question: str, history: list, guides: list[str], log: list):
         history = list(history or [])
