@@ -69,11 +69,9 @@ def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = L2, it
 
 
 def pipeline(engine, question: str):
-    from careerbot.embedding import encode
-
     reading = engine.reader.read(clean_question(question))
     q = read_question(reading.text)
-    return q, reading, candidates(engine, q, encode([reading.text])[0], places=reading.places)
+    return q, reading, candidates(engine, q, engine.encode([reading.text])[0], places=reading.places)
 
 
 def main(gold_path: str) -> None:

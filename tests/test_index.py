@@ -69,7 +69,8 @@ def test_unchanged_rebuild_does_not_embed(index_copy):
     assert (report.added, report.changed, report.removed, report.unchanged) == (0, 0, 0, 4)
 
 
-@pytest.mark.parametrize("damage", ["manifest", "truncated_faiss", "edited_units", "other_model", "missing_file"])
+@pytest.mark.parametrize("damage", ["manifest", "truncated_faiss", "edited_units", "other_model", "missing_file",
+                                    "truncated_encoder"])
 def test_damaged_index_gives_one_clear_message(index_copy, damage):
     if damage == "manifest":
         (index_copy / "manifest.json").write_text("{not json", encoding="utf-8")
@@ -79,6 +80,9 @@ def test_damaged_index_gives_one_clear_message(index_copy, damage):
     elif damage == "edited_units":
         with open(index_copy / "units.jsonl", "a", encoding="utf-8") as f:
             f.write('{"source": "x"}\n')
+    elif damage == "truncated_encoder":
+        data = (index_copy / "encoder.onnx").read_bytes()
+        (index_copy / "encoder.onnx").write_bytes(data[: len(data) // 3])
     elif damage == "other_model":
         m = json.loads((index_copy / "manifest.json").read_text())
         m["model"] = "some/other-model"

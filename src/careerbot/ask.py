@@ -60,14 +60,13 @@ def ask(question: str, *, guides: list[str] | None = None, corpus: str | os.Path
 
 def answer_with(engine, text: str, sources: set[str] | None = None):
     """The Answer to a cleaned question from a loaded engine, and the ranked candidates behind it."""
-    from .embedding import encode
     from .extract import choose
     from .intent import read_question
     from .retrieve import candidates
 
     reading = engine.reader.read(text)
     q = read_question(reading.text)
-    ranked = candidates(engine, q, encode([reading.text])[0], sources, reading.places)
+    ranked = candidates(engine, q, engine.encode([reading.text])[0], sources, reading.places)
     return _compose(engine, text, choose(engine, q, ranked, reading), ranked), ranked
 
 

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -32,6 +33,7 @@ FORMAT_VERSION = 1
 PIPELINE_VERSION = 1
 MANIFEST = "manifest.json"
 DATA_FILES = ("chunks.jsonl", "units.jsonl", "chunks.faiss", "units.faiss")
+ENCODER_FILES = ("encoder.onnx", "tokenizer.json")  # the query encoder without torch, when its export passed
 REBUILD = "run `careerbot index --full` to rebuild it"
 
 
@@ -244,7 +246,9 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
         "chunks": len(chunks),
         "units": len(units),
     }
-    _write(settings.index, manifest, chunks, units, chunk_vecs, unit_vecs, dim)
+    check_texts = _encoder_check_texts(units, manifest_titles(manifest))
+    _write(settings.index, manifest, chunks, units, chunk_vecs, unit_vecs, dim, check_texts,
+           _exported_encoder(old))
     removed = len(set(old_docs) - {d.source for d in docs})
     added = sum(1 for d in fresh if d.source not in old_docs)
     return BuildReport(len(docs), len(chunks), len(units), time.perf_counter() - started, skipped,
@@ -279,7 +283,62 @@ def _in_document_order(order: dict[str, int], chunks, units, chunk_vecs, unit_ve
     return chunks, units, chunk_vecs[chunk_perm], unit_vecs[unit_perm]
 
 
-def _write(target: Path, manifest: dict, chunks, units, chunk_vecs, unit_vecs, dim: int) -> None:
+def manifest_titles(manifest: dict) -> dict[str, str]:
+    """Each indexed guide's title, by source."""
+    return {d["source"]: d["title"] for d in manifest["documents"]}
+
+
+def _encoder_check_texts(units: list[UnitRecord], titles: dict[str, str]) -> list[str]:
+    """Unit passages spread over the whole corpus, to check an ONNX export on."""
+    from .onnx_encoder import CHECK_PASSAGES
+
+    step = max(1, len(units) // CHECK_PASSAGES)
+    return [unit_passage(u, titles[u.source]) for u in units[::step][:CHECK_PASSAGES]]
+
+
+def _exported_encoder(old: Index | None) -> dict | None:
+    """The ONNX export of the index being replaced, with its manifest record, when there is one to keep
+    (the old index was loaded and checked to be reused, so its files are intact and of this model)."""
+    if old is None:
+        return None
+    record = old.manifest.get("query_encoder")
+    files = old.manifest["files"]
+    if not isinstance(record, dict) or not all(name in files for name in ENCODER_FILES):
+        return None
+    return {"record": record, "files": {name: files[name] for name in ENCODER_FILES}, "from": old.path}
+
+
+def _add_encoder(folder: Path, manifest: dict, check_texts: list[str], previous: dict | None) -> None:
+    """Put the ONNX query encoder into `folder`: the previous index's (hard-linked), or a fresh, checked export.
+    When the export fails, the index is still complete and questions are encoded with torch."""
+    from .onnx_encoder import ExportError, export
+
+    if previous:
+        for name in ENCODER_FILES:
+            _link_or_copy(previous["from"] / name, folder / name)
+        manifest["query_encoder"] = previous["record"]
+        manifest["files"].update(previous["files"])
+        return
+    try:
+        manifest["query_encoder"] = export(folder, check_texts)
+    except ExportError as e:
+        print(f"careerbot: warning: {e}; questions will be encoded with sentence-transformers", file=sys.stderr)
+        manifest["query_encoder"] = None
+        for name in ENCODER_FILES:
+            (folder / name).unlink(missing_ok=True)
+        return
+    manifest["files"].update({name: _sha256(folder / name) for name in ENCODER_FILES})
+
+
+def _link_or_copy(source: Path, dest: Path) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copy2(source, dest)
+
+
+def _write(target: Path, manifest: dict, chunks, units, chunk_vecs, unit_vecs, dim: int, check_texts: list[str],
+           previous_encoder: dict | None) -> None:
     """Write the index into a fresh folder beside `target`, then swap it in."""
     import faiss
 
@@ -293,11 +352,12 @@ def _write(target: Path, manifest: dict, chunks, units, chunk_vecs, unit_vecs, d
         faiss.write_index(_faiss_of(chunk_vecs, dim), str(tmp / "chunks.faiss"))
         faiss.write_index(_faiss_of(unit_vecs, dim), str(tmp / "units.faiss"))
         manifest["files"] = {name: _sha256(tmp / name) for name in DATA_FILES}
+        _add_encoder(tmp, manifest, check_texts, previous_encoder)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         readme = target / "README.md"
         if readme.exists():
             shutil.copy2(readme, tmp / "README.md")
-        for name in [*DATA_FILES, MANIFEST]:
+        for name in [*manifest["files"], MANIFEST]:
             with open(tmp / name, "rb") as f:
                 os.fsync(f.fileno())
         _swap(tmp, target)
@@ -335,9 +395,9 @@ def check_manifest(path: Path, manifest: dict, check_files: bool) -> None:
     if manifest.get("model") != MODEL_NAME:
         raise IndexError_(f"the index in {path} was built with {manifest.get('model')!r}, not {MODEL_NAME}: {REBUILD}")
     files = manifest.get("files")
-    if not isinstance(files, dict) or set(files) != set(DATA_FILES):
+    if not isinstance(files, dict) or not set(DATA_FILES) <= set(files) <= {*DATA_FILES, *ENCODER_FILES}:
         raise IndexError_(f"the index manifest in {path} is damaged: {REBUILD}")
-    for name in DATA_FILES:
+    for name in files:
         if not (path / name).is_file():
             raise IndexError_(f"the index in {path} is missing {name}: {REBUILD}")
         if check_files and _sha256(path / name) != files[name]:
@@ -368,8 +428,7 @@ def load(path: Path, check_files: bool = True) -> Index:
             chunk_vectors.d != dim or unit_vectors.d != dim or \
             any(not 0 <= u.chunk < len(chunks) for u in units):
         raise IndexError_(f"the index in {path} is inconsistent (vectors do not match records): {REBUILD}")
-    titles = {d["source"]: d["title"] for d in manifest["documents"]}
-    return Index(path, manifest, chunks, units, chunk_vectors, unit_vectors, titles)
+    return Index(path, manifest, chunks, units, chunk_vectors, unit_vectors, manifest_titles(manifest))
 
 
 def is_stale(index: Index, corpus: Path) -> bool:

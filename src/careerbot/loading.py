@@ -13,6 +13,7 @@ from .errors import BuildLockedError, CareerbotError, IndexError_
 from .settings import Settings
 
 STALE_POLICIES = ("rebuild", "warn", "error")
+ENCODER_ENV = "CAREERBOT_ENCODER"  # auto (the index's ONNX export when it has one), onnx, or torch
 SWAP_WAIT_SECONDS = 5.0  # how long a loaded engine waits for an index being swapped in by another build
 STALE_CHECK_SECONDS = 0.0  # the corpus is stat-ed before every answer; cheap for hundreds of guides
 
@@ -38,6 +39,10 @@ def _stale_policy() -> str:
     if policy not in STALE_POLICIES:
         raise CareerbotError(f"CAREERBOT_ON_STALE must be one of {', '.join(STALE_POLICIES)}, not {policy!r}")
     return policy
+
+
+def _encoder_choice() -> str:
+    return os.environ.get(ENCODER_ENV, "auto").lower()
 
 
 def _build_or_wait(settings: Settings, why: str) -> None:
@@ -80,7 +85,7 @@ def engine_for(settings: Settings):
         except FileNotFoundError:
             raise IndexError_(f"no index in {settings.index}: run `careerbot index` to build it") from None
         if loaded is None or loaded.manifest_stamp != stamp:
-            loaded = _Loaded(load_engine(load(settings.index)), stamp, now)
+            loaded = _Loaded(load_engine(load(settings.index), _encoder_choice()), stamp, now)
         if is_stale(loaded.engine.index, settings.corpus):
             policy = _stale_policy()
             if policy == "error":
@@ -90,7 +95,7 @@ def engine_for(settings: Settings):
                       file=sys.stderr)
             else:
                 _build_or_wait(settings, f"the guides in {settings.corpus} changed; updating the index")
-                loaded = _Loaded(load_engine(load(settings.index)), _stamp(settings.index), now)
+                loaded = _Loaded(load_engine(load(settings.index), _encoder_choice()), _stamp(settings.index), now)
         loaded.checked_at = now
         _cache[key] = loaded
         return loaded.engine

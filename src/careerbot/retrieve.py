@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
-from .index import Index, role_of, unit_passage
+from .errors import CareerbotError, IndexError_
+from .index import REBUILD, Index, role_of, unit_passage
 from .intent import Question, figures, offers
 from .lexical import Lexical, tokenize, words
 from .ranking import UnitSignals, features, rank_score, unit_signals
@@ -37,6 +39,7 @@ class Engine:
     reader: Reader  # reads question words against the corpus vocabulary
     signals: list[UnitSignals]  # per unit, what is known of it before any question
     chunk_units: list[list[int]]  # per chunk, the units it holds
+    encode: Callable[[list[str]], np.ndarray]  # question texts -> unit vectors (ONNX, or torch as a fallback)
 
 
 @dataclass
@@ -61,8 +64,32 @@ def _role_words(titles: dict[str, str]) -> tuple[dict[str, frozenset[str]], dict
     return distinct, phrases
 
 
-def load_engine(index: Index) -> Engine:
-    """Prepare an index for answering: BM25 over unit passages, unit features, corpus vocabulary."""
+ENCODERS = ("auto", "onnx", "torch")
+
+
+def query_encoder(index: Index, choice: str = "auto") -> Callable[[list[str]], np.ndarray]:
+    """How questions are turned into vectors: the index's checked ONNX export when it has one ("auto"), else
+    sentence-transformers on torch. "onnx" insists on the export; "torch" always uses sentence-transformers."""
+    if choice not in ENCODERS:
+        raise CareerbotError(f"CAREERBOT_ENCODER must be one of {', '.join(ENCODERS)}, not {choice!r}")
+    record = index.manifest.get("query_encoder")
+    if choice != "torch" and isinstance(record, dict):
+        from .onnx_encoder import load
+
+        try:
+            return load(index.path, int(record["max_length"])).encode
+        except Exception:  # noqa: BLE001 - onnxruntime's own errors: a damaged export
+            raise IndexError_(f"the query encoder in {index.path} cannot be loaded: {REBUILD}") from None
+    if choice == "onnx":
+        raise IndexError_(f"the index in {index.path} has no ONNX query encoder: {REBUILD}")
+    from .embedding import encode
+
+    return encode
+
+
+def load_engine(index: Index, encoder: str = "auto") -> Engine:
+    """Prepare an index for answering: BM25 over unit passages, unit features, corpus vocabulary, and the
+    query encoder (see `query_encoder`)."""
     passages = [unit_passage(u, index.titles.get(u.source, "")) for u in index.units]
     lexical = Lexical(passages)
     first: dict[str, int] = {}
@@ -92,6 +119,7 @@ def load_engine(index: Index) -> Engine:
         signals=[unit_signals(u.text, u.section, u.kind, tokenize([u.text])[0], tokenize([u.section])[0])
                  for u in index.units],
         chunk_units=chunk_units,
+        encode=query_encoder(index, encoder),
     )
 
 
