@@ -167,3 +167,24 @@ def test_view_in_guide_shows_the_whole_guide_with_the_passage_marked(page):
     assert box["y"] <= hit["y"] <= box["y"] + box["height"]  # scrolled into view inside the guide
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "view-in-guide.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_page_says_the_index_is_being_rebuilt_then_shows_the_new_one(page, index_dir):
+    status = page.locator("#cb-status")
+    status.get_by_text("Loaded: 4 guides").wait_for(timeout=15000)
+    before = status.inner_text()
+    rebuild = subprocess.Popen([sys.executable, "-m", "careerbot.cli", "index", "--full", "--corpus", str(CORPUS),
+                                "--index", str(index_dir)], env=dict(os.environ, HF_HUB_OFFLINE="1"),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        status.get_by_text("being rebuilt").wait_for(timeout=20000)
+        status.scroll_into_view_if_needed()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "index-being-rebuilt.png"))
+    finally:
+        assert rebuild.wait(timeout=300) == 0
+    status.get_by_text("Loaded: 4 guides").wait_for(timeout=15000)
+    assert status.inner_text() != before  # the new build time
+    reply = ask_in_browser(page, "What is the CMPE?")
+    assert "[1]" in reply.inner_text()

@@ -172,10 +172,32 @@ def build(settings: Settings, full: bool = False, progress: bool = True) -> Buil
     and BuildLockedError when another build holds the lock.
     """
     lock = _lock(settings)
+    marker = _building_marker(settings)
     try:
+        marker.write_text(json.dumps({"pid": os.getpid(), "started": time.time()}), encoding="utf-8")
         return _build(settings, full, progress)
     finally:
+        marker.unlink(missing_ok=True)
         lock.release()
+
+
+def _building_marker(settings: Settings) -> Path:
+    return settings.index.parent / f".{settings.index.name}.building"
+
+
+def build_in_progress(settings: Settings) -> bool:
+    """Whether a live process is building this index now (read without touching the build lock)."""
+    try:
+        pid = int(json.loads(_building_marker(settings).read_text(encoding="utf-8"))["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False  # a build that was killed
+    except PermissionError:
+        return True
+    return True
 
 
 def _reusable(settings: Settings, full: bool) -> Index | None:

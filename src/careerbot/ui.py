@@ -24,6 +24,7 @@ EXAMPLES = {
                 "Can a medical office manager work remotely?"],
 }
 CONTEXT_CHARS = 220
+STATUS_SECONDS = 2.0  # how often the page re-reads the index status (being rebuilt, or what is loaded)
 SCROLL_TO_HIT = ("() => { setTimeout(() => { const m = document.querySelector('#cb-viewer mark');"
                  " if (m) m.scrollIntoView({block: 'center'}); }, 200); }")
 CSS = """
@@ -97,16 +98,34 @@ def record_feedback(question: str, answer: dict | None, liked: bool) -> Path:
     return path
 
 
-def build_app(settings: Settings):
-    """The Gradio Blocks app for one corpus and index."""
+def status_line(settings: Settings, loaded: threading.Event | None = None) -> str:
+    """What the page says about the index: what is loaded, or that it is being loaded or rebuilt."""
+    from .index import build_in_progress, manifest_titles, read_manifest
+
+    if build_in_progress(settings):
+        return ("⏳ **The index is being rebuilt from the guides.** Questions asked now are answered as soon as "
+                "it is ready.")
+    if loaded is not None and not loaded.is_set():
+        return "⏳ Loading the index…"
+    try:
+        manifest = read_manifest(settings.index)
+        names = sorted(manifest_titles(manifest).values())
+    except (CareerbotError, KeyError, TypeError):
+        return "The index cannot be read: run `careerbot index --full` to rebuild it."
+    return (f"Loaded: {len(names)} guides ({', '.join(names)}); {manifest.get('chunks')} passages, "
+            f"index built {manifest.get('built_at')}.")
+
+
+def build_app(settings: Settings, loaded: threading.Event | None = None):
+    """The Gradio Blocks app for one corpus and an index that exists; `loaded` is set once its engine is loaded."""
     import gradio as gr
 
     from .ask import ask
-    from .loading import engine_for
+    from .index import check_manifest, manifest_titles, read_manifest
 
-    engine = engine_for(settings)  # build or load the index before the first visitor arrives
-    titles = engine.index.titles
-    manifest = engine.index.manifest
+    manifest = read_manifest(settings.index)
+    check_manifest(settings.index, manifest, check_files=False)
+    titles = manifest_titles(manifest)
     guide_names = sorted(titles.values())
 
     def answer_json(question: str, guides: list[str] | None = None) -> dict:
@@ -159,11 +178,13 @@ def build_app(settings: Settings):
             record_feedback(log[turn]["question"], log[turn]["answer"], bool(data.liked))
             gr.Info("Thanks, your feedback was saved.")
 
-    intro = (f"**careerbot** answers questions about careers in medical practice and office management by quoting "
-             f"the guides, with a numbered source for every line. Loaded: {len(titles)} guides "
-             f"({', '.join(guide_names)}); {manifest.get('chunks')} passages, index built {manifest.get('built_at')}.")
+    intro = ("**careerbot** answers questions about careers in medical practice and office management by quoting "
+             "the guides, with a numbered source for every line.")
     with gr.Blocks(title="careerbot") as app:
         gr.Markdown(intro, elem_id="cb-intro")
+        status = gr.Markdown(status_line(settings, loaded), elem_id="cb-status")
+        gr.Timer(STATUS_SECONDS).tick(lambda: status_line(settings, loaded), None, status, show_progress="hidden",
+                                      api_visibility="private")
         log = gr.State([])
         chat = gr.Chatbot(label="careerbot", height=520, sanitize_html=True, elem_id="cb-chat",
                           placeholder="Ask about pay, education, certifications, outlook or the path into the job.")
@@ -204,7 +225,25 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: 
     from .quiet import hush
 
     hush()
-    app = build_app(settings)
+    from .loading import engine_for
+
+    if not (settings.index / "manifest.json").exists():
+        engine_for(settings)  # builds the index, with its progress on standard error
+    loaded = threading.Event()
+
+    def load() -> None:
+        try:
+            engine_for(settings)
+        except CareerbotError:
+            pass  # each question gets the one-line message; the status line tells what to do
+        loaded.set()
+
+    app = build_app(settings, loaded)
     print(f"careerbot: serving on http://{host}:{port}/", file=sys.stderr)
     app.queue(default_concurrency_limit=8).launch(server_name=host, server_port=port, share=share, quiet=True,
-                                                   show_error=False, css=CSS, footer_links=["api"])
+                                                   show_error=False, css=CSS, footer_links=["api"],
+                                                   prevent_thread_lock=True)
+    # the page is up; load the index now rather than beside gradio's import, which it would slow down
+    # (measured: page ready 2.5 s, against 3.1 s loading both at once). The status line says when it is done.
+    threading.Thread(target=load, name="careerbot-load", daemon=True).start()
+    app.block_thread()
