@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run index test bench browser clean
+.PHONY: setup run index test bench bench-scale browser clean
 
 $(BIN)/careerbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,13 @@ test: setup browser
 	$(BIN)/python -m pytest
 
 bench: setup
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/bench.py
+
+# corpora 1x-1000x the guides: about an hour on 2 cores
+bench-scale: setup
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test,bench]'
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) index/*.faiss index/*.jsonl index/manifest.json

@@ -45,6 +45,8 @@ NAIVE = "naive: 1000-char chunks, top-1 chunk"
 DENSE_TOP1 = "dense top-1 unit (careerbot index)"
 RETRIEVAL_METHODS = {"dense": "dense similarity only", "bm25": "BM25 only", "rrf": "RRF of dense + BM25 (k=60)"}
 
+ENCODERS = ("auto", "torch")  # the index's ONNX export (the default), and sentence-transformers on torch
+ENCODER_NAMES = {"auto": "ONNX (onnxruntime, default)", "torch": "torch (sentence-transformers)"}
 _STARTED = time.perf_counter()
 
 
@@ -209,12 +211,17 @@ def run(args: argparse.Namespace, golds: dict[str, list[dict]], index_dir: Path)
     if timed_section(results, "build", timing.time_builds, settings) is None:
         return results  # nothing else can run without an index
 
-    log(f"cold start: {args.cold_runs} fresh `careerbot ask` processes")
-    timed_section(results, "cold_start", timing.cold_start, settings, COLD_QUESTION, PROJECT_ROOT, args.cold_runs)
+    for encoder in ENCODERS:
+        log(f"cold start: {args.cold_runs} fresh `careerbot ask` processes, {encoder} query encoder")
+        timed_section(results, f"cold_start_{encoder}", timing.cold_start, settings, COLD_QUESTION, PROJECT_ROOT,
+                      args.cold_runs, encoder)
+    log(f"app start: {args.cold_runs} fresh `careerbot serve` processes")
+    timed_section(results, "app_start", timing.app_start, settings, COLD_QUESTION, PROJECT_ROOT, args.cold_runs)
 
     questions = [q["question"] for items in golds.values() for q in items] or [COLD_QUESTION]
-    log(f"warm ask() latency over {len(questions)} questions")
-    timed_section(results, "latency", timing.ask_latency, questions, settings)
+    for encoder in ENCODERS:
+        log(f"warm ask() latency over {len(questions)} questions, {encoder} query encoder")
+        timed_section(results, f"latency_{encoder}", timing.ask_latency, questions, settings, encoder)
 
     guarded(results, "careerbot_quality", careerbot_quality, golds, settings)
     results["memory"] = {"after_careerbot_mb": round(timing.maxrss_mb(), 1)}
@@ -275,31 +282,46 @@ def other_note(section: dict) -> str:
 def render_build(b: dict) -> str:
     """Section 1: index build times."""
     rows = [["model load (import torch + sentence-transformers, read weights)", f"{b['model_load_s']:.2f}"],
-            ["full build, model already loaded", f"{b['full_build_s']:.2f}"],
+            ["full build, model already loaded (ONNX export and its check included)", f"{b['full_build_s']:.2f}"],
             ["full build including model load", f"{b['model_load_s'] + b['full_build_s']:.2f}"],
             ["no-change rebuild (`build()` again, same index)", f"{b['rebuild_s']:.3f}"]]
+    if "one_figure_changed_s" in b:
+        rows.append([f"update after one figure in one guide changed ({b['one_figure_embedded']} of "
+                     f"{b['full_embedded']} passages embedded again)", f"{b['one_figure_changed_s']:.2f}"])
     note = (f"\n\n{b['documents']} guides → {b['chunks']} chunks, {b['units']} answer units. The rebuild reused "
             f"{b['rebuild_unchanged']} unchanged guides and re-embedded {b['rebuild_changed']}." + other_note(b))
     return "## 1. Index build\n\n" + table(["step", "seconds"], rows) + note
 
 
-def render_latency(lat: dict) -> str:
-    """Section 2: warm `ask()` latency."""
-    row = [lat["n"], f"{lat['p50_ms']:.1f}", f"{lat['p95_ms']:.1f}", f"{lat['mean_ms']:.1f}", f"{lat['max_ms']:.1f}"]
-    note = f"\n\n{lat['rejected']} questions were rejected by `ask()` as invalid." if lat["rejected"] else ""
-    note += ("\n\n" + other_note(lat).strip()) if other_note(lat) else ""
+def render_latency(latencies: list[dict]) -> str:
+    """Section 2: warm `ask()` latency, per query encoder."""
+    rows = [[ENCODER_NAMES.get(lat["encoder"], lat["encoder"]), lat["n"], f"{lat['p50_ms']:.1f}",
+             f"{lat['p95_ms']:.1f}", f"{lat['mean_ms']:.1f}", f"{lat['max_ms']:.1f}"] for lat in latencies]
+    notes = [f"{lat['rejected']} questions were rejected by `ask()` as invalid." for lat in latencies[:1] if lat["rejected"]]
+    notes += [other_note(lat).strip() for lat in latencies if other_note(lat)]
     return ("## 2. Warm `ask()` latency (after one warm-up call)\n\n"
-            + table(["questions", "p50 ms", "p95 ms", "mean ms", "max ms"], [row]) + note)
+            + table(["query encoder", "questions", "p50 ms", "p95 ms", "mean ms", "max ms"], rows)
+            + "".join("\n\n" + n for n in notes))
 
 
-def render_cold(c: dict) -> str:
-    """Section 3: cold start of a fresh `careerbot ask` process."""
-    rss = "—" if c["peak_rss_mb_median"] is None else f"{c['peak_rss_mb_median']:.0f}"
-    row = [c["runs"], f"{c['wall_s_median']:.2f}", ", ".join(f"{w:.2f}" for w in c["wall_s_runs"]), rss,
-           ", ".join(map(str, c["exit_codes"]))]
-    return (f"## 3. Cold start: `{c['command']}`\n\n"
-            + table(["runs", "median wall s", "each run s", "peak RSS MiB (median)", "exit codes"], [row])
-            + f"\n\nPeak RSS via {c['rss_tool']}." + other_note(c))
+def render_cold(colds: list[dict], app: dict | None) -> str:
+    """Section 3: cold start of a fresh `careerbot ask` process, per query encoder, and of the app."""
+    rows = []
+    for c in colds:
+        rss = "—" if c["peak_rss_mb_median"] is None else f"{c['peak_rss_mb_median']:.0f}"
+        rows.append([ENCODER_NAMES.get(c["encoder"], c["encoder"]), c["runs"], f"{c['wall_s_median']:.2f}",
+                     ", ".join(f"{w:.2f}" for w in c["wall_s_runs"]), rss, ", ".join(map(str, c["exit_codes"]))])
+    text = (f"## 3. Cold start: `{colds[0]['command']}`\n\n"
+            + table(["query encoder", "runs", "median wall s", "each run s", "peak RSS MiB (median)", "exit codes"], rows)
+            + f"\n\nPeak RSS via {colds[0]['rss_tool']}." + "".join(other_note(c) for c in colds))
+    if app:
+        rss = "—" if app["peak_rss_mb_median"] is None else f"{app['peak_rss_mb_median']:.0f}"
+        text += ("\n\n`careerbot serve`, a new process each run:\n\n"
+                 + table(["runs", "page served, median s", "each run s", "first `/ask` answer, median s",
+                          "app peak RSS MiB after it"],
+                         [[app["runs"], f"{app['page_s_median']:.2f}", ", ".join(f"{w:.2f}" for w in app["page_s_runs"]),
+                           f"{app['first_answer_s_median']:.2f}", rss]]) + other_note(app))
+    return text
 
 
 def render_memory(mem: dict) -> str:
@@ -356,10 +378,12 @@ def render(r: dict) -> str:
     parts = ["# careerbot benchmark", render_machine(r)]
     if "build" in r:
         parts.append(render_build(r["build"]))
-    if "latency" in r:
-        parts.append(render_latency(r["latency"]))
-    if "cold_start" in r:
-        parts.append(render_cold(r["cold_start"]))
+    latencies = [r[f"latency_{e}"] for e in ENCODERS if f"latency_{e}" in r]
+    if latencies:
+        parts.append(render_latency(latencies))
+    colds = [r[f"cold_start_{e}"] for e in ENCODERS if f"cold_start_{e}" in r]
+    if colds:
+        parts.append(render_cold(colds, r.get("app_start")))
     if "memory" in r:
         parts.append(render_memory(r["memory"]))
     ours = r.get("careerbot_quality") or {}

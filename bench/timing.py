@@ -63,7 +63,8 @@ class OtherWork:
 
 
 def time_builds(settings) -> dict:
-    """Seconds to load the model, to build the index from scratch, and to rebuild it with nothing changed."""
+    """Seconds to load the model, to build the index from scratch (ONNX export included), to rebuild it with
+    nothing changed, and to update it after one figure in one guide changed."""
     from careerbot.embedding import load_model
     from careerbot.index import build
 
@@ -78,29 +79,56 @@ def time_builds(settings) -> dict:
     started = time.perf_counter()
     again = build(settings, progress=False)
     rebuild_s = time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory(prefix="careerbot-edit-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        shutil.copytree(settings.corpus, corpus)
+        index = Path(tmp) / "index"
+        shutil.copytree(settings.index, index)
+        from careerbot.settings import resolve
+
+        edited = resolve(corpus, index)
+        guide = sorted(corpus.glob("*.txt"))[0]
+        text = guide.read_text(encoding="utf-8")
+        figure = re.search(r"\$\d{2,3},\d{3}", text)
+        guide.write_text(text.replace(figure.group(0), "$99,999", 1) if figure else text + "\nOne more line.\n",
+                         encoding="utf-8")
+        started = time.perf_counter()
+        changed = build(edited, progress=False)
+        changed_s = time.perf_counter() - started
     return {"model_load_s": round(model_s, 3), "full_build_s": round(full_s, 3), "rebuild_s": round(rebuild_s, 3),
             "documents": full.documents, "chunks": full.chunks, "units": full.units,
-            "rebuild_unchanged": again.unchanged, "rebuild_changed": again.changed + again.added}
+            "rebuild_unchanged": again.unchanged, "rebuild_changed": again.changed + again.added,
+            "one_figure_changed_s": round(changed_s, 3), "one_figure_embedded": changed.embedded,
+            "full_embedded": full.embedded}
 
 
-def ask_latency(questions: list[str], settings) -> dict:
-    """Warm `ask()` latency over the questions, in ms, after one warm-up call that loads the engine."""
+def ask_latency(questions: list[str], settings, encoder: str = "auto") -> dict:
+    """Warm `ask()` latency over the questions, in ms, after one warm-up call that loads the engine with
+    the given query encoder (auto: the index's ONNX export; torch: sentence-transformers)."""
     from careerbot import ask
     from careerbot.errors import QuestionError
+    from careerbot.loading import ENCODER_ENV, forget_engines
 
-    ask(questions[0], corpus=settings.corpus, index=settings.index)
-    times, rejected = [], 0
-    for question in questions:
-        started = time.perf_counter()
-        try:
-            ask(question, corpus=settings.corpus, index=settings.index)
-        except QuestionError:
-            rejected += 1
-        times.append((time.perf_counter() - started) * 1000)
+    os.environ[ENCODER_ENV] = encoder
+    forget_engines()
+    try:
+        ask(questions[0], corpus=settings.corpus, index=settings.index)
+        times, rejected = [], 0
+        for question in questions:
+            started = time.perf_counter()
+            try:
+                ask(question, corpus=settings.corpus, index=settings.index)
+            except QuestionError:
+                rejected += 1
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        os.environ.pop(ENCODER_ENV, None)
+        forget_engines()
     ms = np.asarray(times)
-    return {"n": len(times), "rejected": rejected, "p50_ms": round(float(np.percentile(ms, 50)), 2),
-            "p95_ms": round(float(np.percentile(ms, 95)), 2), "mean_ms": round(float(ms.mean()), 2),
-            "max_ms": round(float(ms.max()), 2)}
+    return {"encoder": encoder, "n": len(times), "rejected": rejected,
+            "p50_ms": round(float(np.percentile(ms, 50)), 2), "p95_ms": round(float(np.percentile(ms, 95)), 2),
+            "mean_ms": round(float(ms.mean()), 2), "max_ms": round(float(ms.max()), 2)}
 
 
 def careerbot_command() -> list[str]:
@@ -140,21 +168,71 @@ def run_measured(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float,
     return wall, rss, rc
 
 
-def cold_start(settings, question: str, cwd: Path, runs: int = 3) -> dict:
+def cold_start(settings, question: str, cwd: Path, runs: int = 3, encoder: str = "auto") -> dict:
     """Median wall time and peak RSS of a fresh `careerbot ask` process over `runs` runs."""
     args = ["ask", "--corpus", str(settings.corpus), "--index", str(settings.index), question]
     cmd = [*careerbot_command(), *args]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CAREERBOT_ENCODER": encoder}
     walls, rsss, codes = [], [], []
     for n in range(runs):
-        print(f"  cold start run {n + 1}/{runs}", file=sys.stderr)
+        print(f"  cold start ({encoder}) run {n + 1}/{runs}", file=sys.stderr)
         wall, rss, rc = run_measured(cmd, cwd, env)
         walls.append(round(wall, 3))
         codes.append(rc)
         if rss is not None:
             rsss.append(round(rss, 1))
-    return {"command": " ".join(["careerbot", *args[:-1], repr(question)]), "runs": runs,
+    return {"command": " ".join(["careerbot", *args[:-1], repr(question)]), "runs": runs, "encoder": encoder,
             "wall_s_median": round(statistics.median(walls), 3), "wall_s_runs": walls,
             "peak_rss_mb_median": round(statistics.median(rsss), 1) if rsss else None,
             "rss_tool": "/usr/bin/time -v" if GNU_TIME.is_file() else "getrusage(RUSAGE_CHILDREN)",
             "exit_codes": codes}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def app_start(settings, question: str, cwd: Path, runs: int = 3) -> dict:
+    """Seconds from starting `careerbot serve` to the page being served, and to the first answer through
+    `/ask`; the app's memory then (median of `runs`)."""
+    import urllib.request
+
+    from gradio_client import Client  # imported here, before any clock starts
+
+    page, answer, rss = [], [], []
+    for n in range(runs):
+        print(f"  app start run {n + 1}/{runs}", file=sys.stderr)
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}/"
+        started = time.perf_counter()
+        proc = subprocess.Popen([*careerbot_command(), "serve", "--corpus", str(settings.corpus), "--index",
+                                 str(settings.index), "--port", str(port)], cwd=cwd,
+                                env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=1).read()
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.perf_counter() - started > 120:
+                        raise RuntimeError("the app did not start")
+                    time.sleep(0.02)
+            page.append(time.perf_counter() - started)
+            Client(url, verbose=False).predict(question, api_name="/ask")
+            answer.append(time.perf_counter() - started)
+            status = Path(f"/proc/{proc.pid}/status")
+            if status.exists():
+                found = re.search(r"VmHWM:\s*(\d+) kB", status.read_text())
+                if found:
+                    rss.append(int(found.group(1)) / 1024)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return {"runs": runs, "page_s_median": round(statistics.median(page), 3), "page_s_runs": [round(x, 3) for x in page],
+            "first_answer_s_median": round(statistics.median(answer), 3),
+            "peak_rss_mb_median": round(statistics.median(rss), 1) if rss else None}

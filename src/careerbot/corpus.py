@@ -1,24 +1,36 @@
-"""Read the guides in a corpus folder: their text exactly as on disk, a title and a content hash each."""
+"""Read the guides in a corpus folder: their text exactly as on disk, a title and a content hash each.
+
+Text and Markdown guides are read as they are; web pages and PDFs through their extracted text (convert.py).
+"""
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .convert import CONVERTED_SUFFIXES, companion_of, sync_companions
 from .errors import CorpusError
 
-SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+SUFFIXES = TEXT_SUFFIXES + CONVERTED_SUFFIXES
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Document:
-    """One guide: `source` is its path relative to the corpus folder, with `/` separators."""
+    """One guide: `source` is the path, relative to the corpus folder with `/` separators, of the text file
+    that is indexed and cited; `origin` is the web page or PDF it was extracted from, or "" for a text guide."""
 
     source: str
     title: str
     text: str
     sha256: str
+    origin: str = ""
+
+    @property
+    def file(self) -> str:
+        """The file in the corpus folder that this guide is: the original, for an extracted one."""
+        return self.origin or self.source
 
 
 @dataclass(frozen=True)
@@ -39,20 +51,28 @@ def title_of(text: str, path: Path) -> str:
 
 
 def corpus_files(corpus: Path) -> list[Path]:
-    """The guide files under `corpus`, sorted, that careerbot knows how to read."""
+    """The guide files under `corpus`, sorted, that careerbot knows how to read (hidden folders, such as the
+    extracted texts', left out)."""
     if not corpus.is_dir():
-        raise CorpusError(f"corpus folder {corpus} does not exist: create it and put .txt or .md guides in it")
+        raise CorpusError(f"corpus folder {corpus} does not exist: create it and put guides in it "
+                          "(.txt, .md, .html or .pdf)")
     return sorted(p for p in corpus.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
                   and not any(part.startswith(".") for part in p.relative_to(corpus).parts))
 
 
-def read_document(path: Path, corpus: Path) -> Document:
-    """Read one guide; raise CorpusError with the reason when it cannot be indexed."""
+def check_file(path: Path, corpus: Path) -> None:
+    """Raise CorpusError when a file must not be read at all: outside the corpus, or too large."""
     source = path.relative_to(corpus).as_posix()
     if not path.resolve().is_relative_to(corpus.resolve()):
         raise CorpusError(f"{source}: a link to a file outside the corpus folder (copy the file in instead)")
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise CorpusError(f"{source}: larger than {MAX_FILE_BYTES // 2**20} MiB")
+        raise CorpusError(f"{source}: larger than the {MAX_FILE_BYTES // 2**20} MiB limit (split it into several guides)")
+
+
+def read_document(path: Path, corpus: Path) -> Document:
+    """Read one text guide; raise CorpusError with the reason when it cannot be indexed."""
+    source = path.relative_to(corpus).as_posix()
+    check_file(path, corpus)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -71,10 +91,28 @@ def load_corpus(corpus: Path) -> tuple[list[Document], list[Skipped]]:
     docs: list[Document] = []
     skipped: list[Skipped] = []
     seen: dict[str, str] = {}
-    for path in corpus_files(corpus):
+    files = corpus_files(corpus)
+    refused: dict[str, str] = {}
+    originals = []
+    for path in files:
+        if path.suffix.lower() in CONVERTED_SUFFIXES:
+            try:
+                check_file(path, corpus)
+                originals.append(path)
+            except (CorpusError, OSError) as exc:
+                refused[path.relative_to(corpus).as_posix()] = str(exc).split(": ", 1)[-1]
+    refused.update(sync_companions(corpus, originals))
+    for path in files:
         source = path.relative_to(corpus).as_posix()
+        if source in refused:
+            skipped.append(Skipped(source, refused[source]))
+            continue
         try:
-            doc = read_document(path, corpus)
+            if path.suffix.lower() in CONVERTED_SUFFIXES:
+                doc = read_document(companion_of(corpus, path), corpus)
+                doc = Document(doc.source, doc.title, doc.text, doc.sha256, origin=source)
+            else:
+                doc = read_document(path, corpus)
         except (CorpusError, OSError) as exc:
             skipped.append(Skipped(source, str(exc).split(": ", 1)[-1]))
             continue
@@ -84,5 +122,6 @@ def load_corpus(corpus: Path) -> tuple[list[Document], list[Skipped]]:
         seen[doc.sha256] = source
         docs.append(doc)
     if not docs:
-        raise CorpusError(f"no readable .txt or .md guide in {corpus}: add guides, then run `careerbot index`")
+        raise CorpusError(f"no readable guide in {corpus}: add .txt, .md, .html or .pdf guides, then run "
+                          "`careerbot index`")
     return docs, skipped

@@ -30,11 +30,14 @@ from .structure import Unit
 FORMAT_VERSION = 1
 # Bump when the way guides are cut into chunks and units, or the passages embedded, changes: an index built
 # by another pipeline version is not reused incrementally (every guide is chunked and embedded again).
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 MANIFEST = "manifest.json"
 DATA_FILES = ("chunks.jsonl", "units.jsonl", "chunks.faiss", "units.faiss")
 ENCODER_FILES = ("encoder.onnx", "tokenizer.json")  # the query encoder without torch, when its export passed
 REBUILD = "run `careerbot index --full` to rebuild it"
+APPROXIMATE_FROM = 100_000  # vectors: below this, exact search takes a few ms; above, an IVF index (faiss)
+NPROBE = 32  # clusters an IVF search visits: recall@10 against exact search is measured in bench/scale.py
+ADD_BATCH = 65_536
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,12 @@ class BuildReport:
     changed: int = 0
     removed: int = 0
     unchanged: int = 0
+    embedded: int = 0  # passage texts embedded by this build; the others' vectors were reused
 
     def summary(self) -> str:
         line = (f"indexed {self.documents} guides ({self.added} added, {self.changed} changed, {self.removed} removed, "
-                f"{self.unchanged} unchanged): {self.chunks} chunks, {self.units} answer units in {self.seconds:.1f} s")
+                f"{self.unchanged} unchanged): {self.chunks} chunks, {self.units} answer units "
+                f"({self.embedded} passages embedded) in {self.seconds:.1f} s")
         if self.skipped:
             line += "; skipped " + ", ".join(f"{s.source} ({s.reason})" for s in self.skipped)
         return line
@@ -122,12 +127,30 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
 
 
 def _faiss_of(vectors: np.ndarray, dim: int):
+    """Exact inner-product search while it is fast; past APPROXIMATE_FROM vectors, an inverted-file index that
+    compares the question with the vectors of its NPROBE nearest clusters only."""
     import faiss
 
-    index = faiss.IndexFlatIP(dim)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if len(vectors) < APPROXIMATE_FROM:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        clusters = int(2 * np.sqrt(len(vectors)))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, clusters, faiss.METRIC_INNER_PRODUCT)
+        sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), clusters * 64), replace=False)
+        index.cp.verbose = False
+        index.train(vectors[np.sort(sample)])
+        index.nprobe = NPROBE
+    for start in range(0, len(vectors), ADD_BATCH):
+        index.add(vectors[start:start + ADD_BATCH])
     return index
+
+
+def search_kind(index) -> str:
+    """"exact", or "ivf" for the approximate index of a large corpus."""
+    import faiss
+
+    return "ivf" if isinstance(index, faiss.IndexIVF) else "exact"
 
 
 def _file_stats(corpus: Path) -> dict[str, list[int]]:
@@ -236,19 +259,13 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
     chunks, pieces = chunk_corpus(fresh, settings.chunk_size, settings.chunk_overlap)
     units = [UnitRecord(p.source, p.chunk, p.unit.start, p.unit.end, p.unit.kind, p.unit.section, p.unit.context,
                         p.unit.text) for p in pieces]
-    if fresh:
-        from .embedding import dimension, encode
-
-        dim = dimension()
-        titles = {d.source: d.title for d in fresh}
-        passages = [chunk_passage(c, titles[c.source]) for c in chunks] + \
-                   [unit_passage(u, titles[u.source]) for u in units]
-        vectors = encode(passages, progress=progress)
-        chunk_vecs, unit_vecs = vectors[: len(chunks)], vectors[len(chunks):]
-    else:
-        dim = int(old.manifest["dimension"]) if old else 384
-        chunk_vecs = np.zeros((0, dim), np.float32)
-        unit_vecs = np.zeros((0, dim), np.float32)
+    titles = {d.source: d.title for d in fresh}
+    passages = [chunk_passage(c, titles[c.source]) for c in chunks] + \
+               [unit_passage(u, titles[u.source]) for u in units]
+    vectors, embedded = _embed(passages, _previous_vectors(old) if old and fresh else {}, progress)
+    dim = vectors.shape[1] if embedded else int(old.manifest["dimension"]) if old else _model_dimension()
+    vectors = vectors.reshape(len(passages), dim)
+    chunk_vecs, unit_vecs = vectors[: len(chunks)], vectors[len(chunks):]
 
     if old and kept:
         chunks, units, chunk_vecs, unit_vecs = _merge_kept(old, kept, chunks, units, chunk_vecs, unit_vecs)
@@ -262,8 +279,7 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
         "dimension": dim,
         "settings": _settings_record(settings),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "documents": [{"source": d.source, "title": d.title, "sha256": d.sha256, "size": stats[d.source][0],
-                       "mtime_ns": stats[d.source][1]} for d in docs],
+        "documents": [_document_record(d, stats) for d in docs],
         "skipped": [asdict(s) for s in skipped],
         "chunks": len(chunks),
         "units": len(units),
@@ -274,7 +290,48 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
     removed = len(set(old_docs) - {d.source for d in docs})
     added = sum(1 for d in fresh if d.source not in old_docs)
     return BuildReport(len(docs), len(chunks), len(units), time.perf_counter() - started, skipped,
-                       added=added, changed=len(fresh) - added, removed=removed, unchanged=len(kept))
+                       added=added, changed=len(fresh) - added, removed=removed, unchanged=len(kept),
+                       embedded=embedded)
+
+
+def _model_dimension() -> int:
+    from .embedding import dimension
+
+    return dimension()
+
+
+def _embed(passages: list[str], known: dict[str, np.ndarray], progress: bool) -> tuple[np.ndarray, int]:
+    """Vectors for the passages, and how many texts were embedded for them: a passage whose very text was
+    embedded by the previous build keeps its vector, and each other distinct text is embedded once."""
+    todo = list(dict.fromkeys(p for p in passages if p not in known))
+    if todo:
+        from .embedding import encode
+
+        known = {**known, **dict(zip(todo, encode(todo, progress=progress)))}
+    if not passages:
+        return np.zeros((0, 0), np.float32), 0
+    return np.vstack([known[p] for p in passages]).astype(np.float32, copy=False), len(todo)
+
+
+def _previous_vectors(old: Index) -> dict[str, np.ndarray]:
+    """The previous build's vectors by passage text (the model and the way passages are written are the
+    same, or the old index would not be reused): a changed guide's untouched passages, or a new guide's
+    passages that repeat an indexed one, are not embedded again."""
+    texts = [chunk_passage(c, old.titles[c.source]) for c in old.chunks] + \
+            [unit_passage(u, old.titles[u.source]) for u in old.units]
+    vectors = np.vstack([_reconstruct(old.chunk_vectors, range(len(old.chunks))),
+                         _reconstruct(old.unit_vectors, range(len(old.units)))])
+    return dict(zip(texts, vectors))
+
+
+def _document_record(doc, stats: dict[str, list[int]]) -> dict:
+    """What the manifest keeps of a guide; an extracted guide also names its original, whose size and mtime
+    tell when it changed."""
+    record = {"source": doc.source, "title": doc.title, "sha256": doc.sha256, "size": stats[doc.file][0],
+              "mtime_ns": stats[doc.file][1]}
+    if doc.origin:
+        record["origin"] = doc.origin
+    return record
 
 
 def _merge_kept(old: Index, kept: set[str], chunks, units, chunk_vecs, unit_vecs):
@@ -289,9 +346,16 @@ def _merge_kept(old: Index, kept: set[str], chunks, units, chunk_vecs, unit_vecs
     return chunks, units, chunk_vecs, unit_vecs
 
 
-def _reconstruct(index, ids: list[int]) -> np.ndarray:
-    if not ids:
+def _reconstruct(index, ids: list[int] | range) -> np.ndarray:
+    """The stored vectors of `ids` (an IVF index learns where they are first)."""
+    import faiss
+
+    if not len(ids):
         return np.zeros((0, index.d), np.float32)
+    if isinstance(index, faiss.IndexIVF) and index.direct_map.type == faiss.DirectMap.NoMap:
+        index.make_direct_map()
+    if isinstance(ids, range) and ids.step == 1:
+        return index.reconstruct_n(ids.start, len(ids)).astype(np.float32, copy=False)
     return np.vstack([index.reconstruct(i) for i in ids]).astype(np.float32)
 
 
@@ -371,8 +435,10 @@ def _write(target: Path, manifest: dict, chunks, units, chunk_vecs, unit_vecs, d
     try:
         _write_jsonl(tmp / "chunks.jsonl", [asdict(c) for c in chunks])
         _write_jsonl(tmp / "units.jsonl", [asdict(u) for u in units])
-        faiss.write_index(_faiss_of(chunk_vecs, dim), str(tmp / "chunks.faiss"))
-        faiss.write_index(_faiss_of(unit_vecs, dim), str(tmp / "units.faiss"))
+        chunk_index, unit_index = _faiss_of(chunk_vecs, dim), _faiss_of(unit_vecs, dim)
+        faiss.write_index(chunk_index, str(tmp / "chunks.faiss"))
+        faiss.write_index(unit_index, str(tmp / "units.faiss"))
+        manifest["search"] = {"chunks": search_kind(chunk_index), "units": search_kind(unit_index)}
         manifest["files"] = {name: _sha256(tmp / name) for name in DATA_FILES}
         _add_encoder(tmp, manifest, check_texts, previous_encoder)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -431,6 +497,15 @@ def _read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def _read_faiss(path: Path):
+    """A FAISS index from disk; an exact index's vectors are memory-mapped, not copied into memory."""
+    import faiss
+
+    with open(path, "rb") as f:
+        exact = f.read(4) == b"IxFI"  # IndexFlatIP's tag
+    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if exact else 0)
+
+
 def load(path: Path, check_files: bool = True) -> Index:
     """Load and validate the index in `path`; IndexError_ with a one-line remedy when it is unusable."""
     import faiss
@@ -440,8 +515,8 @@ def load(path: Path, check_files: bool = True) -> Index:
     try:
         chunks = [Chunk(**row) for row in _read_jsonl(path / "chunks.jsonl")]
         units = [UnitRecord(**row) for row in _read_jsonl(path / "units.jsonl")]
-        chunk_vectors = faiss.read_index(str(path / "chunks.faiss"))
-        unit_vectors = faiss.read_index(str(path / "units.faiss"))
+        chunk_vectors = _read_faiss(path / "chunks.faiss")
+        unit_vectors = _read_faiss(path / "units.faiss")
     except (OSError, UnicodeDecodeError, ValueError, TypeError, RuntimeError):
         raise IndexError_(f"the index in {path} is damaged: {REBUILD}") from None
     dim = manifest.get("dimension")
@@ -459,16 +534,16 @@ def is_stale(index: Index, corpus: Path) -> bool:
         stats = _file_stats(corpus)
     except Exception:  # noqa: BLE001 - a vanished corpus is "different"; the rebuild reports why
         return True
-    known = {d["source"]: d for d in index.manifest["documents"]}
+    known = {d.get("origin") or d["source"]: d for d in index.manifest["documents"]}
     skipped = {s["source"] for s in index.manifest.get("skipped", [])}
     if set(stats) != set(known) | skipped:
         return True
-    for source, (size, mtime) in stats.items():
-        if source in skipped:
+    for file, (size, mtime) in stats.items():
+        if file in skipped:
             continue
-        doc = known[source]
+        doc = known[file]
         if doc["size"] == size and doc["mtime_ns"] == mtime:
             continue
-        if _sha256(corpus / source) != doc["sha256"]:
-            return True
+        if doc.get("origin") or _sha256(corpus / file) != doc["sha256"]:
+            return True  # an original's own bytes are not hashed: any change to it means extracting again
     return False

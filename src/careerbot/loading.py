@@ -41,6 +41,12 @@ def _stale_policy() -> str:
     return policy
 
 
+def forget_engines() -> None:
+    """Drop every loaded engine: the next question loads its index again (benchmarks, tests)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 def _encoder_choice() -> str:
     return os.environ.get(ENCODER_ENV, "auto").lower()
 

@@ -133,7 +133,9 @@ def _search(faiss_index, qvec: np.ndarray, k: int, allowed: np.ndarray | None):
     if allowed is not None:
         if len(allowed) == 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        selector = faiss.IDSelectorBatch(allowed)
+        params = faiss.SearchParametersIVF(sel=selector, nprobe=faiss_index.nprobe) \
+            if isinstance(faiss_index, faiss.IndexIVF) else faiss.SearchParameters(sel=selector)
     scores, ids = faiss_index.search(qvec.reshape(1, -1), k, params=params)
     keep = ids[0] >= 0
     return scores[0][keep], ids[0][keep]

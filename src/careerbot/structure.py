@@ -23,6 +23,7 @@ _VALUE = re.compile(
 _KEY_VALUE = re.compile(r"^[A-Z][\w /&+-]{0,30}:\s+(\S+(?:\s+\S+){0,4})$")
 # "7-10 yearsLeads a team...": a scraped career-tier card whose duration ran into its description
 _GLUED_DURATION = re.compile(r"^\d+(?:\s*[-–]\s*\d+)?\+?\s*years?(?: total experience)?(?=[A-Z])")
+_MARKDOWN_HEADING = re.compile(r"#{1,6}\s+\S")
 LIST_RUN = 3  # this many short lines in a row, with no text under them, are a list, not headings
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "U.S.", "Dr.", "Mr.", "Ms.", "Mrs.", "St.", "No.", "approx.", "Inc.")
 # A sentence ends at . ! or ? followed by space and a capital, digit, quote or bracket; or where a
@@ -80,6 +81,8 @@ def split_lines(text: str) -> list[Line]:
 def _kind(s: str, bullet: bool) -> str:
     if not s:
         return "blank"
+    if _MARKDOWN_HEADING.match(s):
+        return "heading"
     if bullet:
         return "bullet"
     if re.fullmatch(r"[-|:\s]{3,}", s):
@@ -112,8 +115,10 @@ def _is_continuation(line: Line) -> bool:
 
 
 def _roles(lines: list[Line]) -> list[str]:
-    """Each line's role: heading, label, value, cont, or its kind (prose, bullet, row, question...)."""
+    """Each line's role: heading, label, value, cont, or its kind (prose, bullet, row, question...).
+    In a document whose headings are marked ("## Salary"), a short line is never taken for one."""
     roles = [ln.kind for ln in lines]
+    marked = "heading" in roles
     nxt: Line | None = None
     next_role = ""
     for i in range(len(lines) - 1, -1, -1):
@@ -126,7 +131,7 @@ def _roles(lines: list[Line]) -> list[str]:
             elif nxt is not None and nxt.kind == "short" and next_role in ("value",):
                 roles[i] = "label"
             else:
-                roles[i] = "heading"
+                roles[i] = "prose" if marked else "heading"
         nxt, next_role = ln, roles[i]
     # a lowercase short line right after a value finishes that fact
     prev_role = ""
@@ -145,11 +150,15 @@ def _heading_text(line: str) -> str:
 
 
 def _section_name(run: list[str]) -> str:
-    """Of consecutive headings, the last one of two words or more (else the last one)."""
-    for heading in reversed(run):
+    """Of consecutive heading lines, the last if it is a Markdown heading ("## Salary" under a title), else
+    the last one of two words or more (a scraped "Salary / Median Salary" pair), else the last one."""
+    if run[-1].startswith("#"):
+        return _heading_text(run[-1])
+    names = [_heading_text(h) for h in run]
+    for heading in reversed(names):
         if len(heading.split()) >= 2:
             return heading
-    return run[-1]
+    return names[-1]
 
 
 def sentences(text: str, offset: int) -> list[tuple[int, int]]:
@@ -210,14 +219,14 @@ def analyse(text: str) -> tuple[list[Section], list[Unit]]:
                 starts.append(["", ln.start])
                 section_before_run = section
             heading_run.append(ln)
-            section = starts[-1][0] = _section_name([_heading_text(h.text) for h in heading_run])
+            section = starts[-1][0] = _section_name([h.text for h in heading_run])
             table_header = ""
             continue
         if len(heading_run) > LIST_RUN:
             # "Emerging Specializations" then five role names, then a real heading: the names are a list
             first, last = heading_run[0], heading_run[-2]
             units.append(Unit(first.start, last.end, text[first.start:last.end], "item", section_before_run, ""))
-            section = starts[-1][0] = _section_name([_heading_text(h.text) for h in heading_run])
+            section = starts[-1][0] = _section_name([h.text for h in heading_run])
         glued_to = heading_run[-1] if heading_run else None
         heading_run = []
         if role == "label":
