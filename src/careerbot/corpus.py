@@ -5,6 +5,7 @@ Text and Markdown guides are read as they are; web pages and PDFs through their 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,13 +52,32 @@ def title_of(text: str, path: Path) -> str:
 
 
 def corpus_files(corpus: Path) -> list[Path]:
-    """The guide files under `corpus`, sorted, that careerbot knows how to read (hidden folders, such as the
-    extracted texts', left out)."""
+    """The guide files under `corpus`, sorted, that careerbot knows how to read (hidden files and folders,
+    such as the extracted texts', left out)."""
+    return [corpus / source for source in file_stats(corpus)]
+
+
+def file_stats(corpus: Path) -> dict[str, tuple[int, int]]:
+    """Size and mtime (ns) of each guide file under `corpus`, by source, sorted: what tells a changed corpus
+    from the one indexed, read with one directory scan (it runs before every answer)."""
     if not corpus.is_dir():
         raise CorpusError(f"corpus folder {corpus} does not exist: create it and put guides in it "
                           "(.txt, .md, .html or .pdf)")
-    return sorted(p for p in corpus.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(corpus).parts))
+    found: dict[str, tuple[int, int]] = {}
+
+    def scan(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    scan(entry.path, f"{prefix}{entry.name}/")
+                elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                    st = entry.stat()
+                    found[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
+
+    scan(str(corpus), "")
+    return dict(sorted(found.items()))
 
 
 def check_file(path: Path, corpus: Path) -> None:

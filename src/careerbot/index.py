@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import Chunk, chunk_corpus
-from .corpus import Skipped, corpus_files, load_corpus
+from .corpus import Skipped, file_stats, load_corpus
 from .errors import BuildLockedError, IndexError_
 from .settings import MODEL_NAME, Settings
 from .structure import Unit
@@ -65,6 +65,8 @@ class Index:
     chunk_vectors: "object"  # faiss.Index
     unit_vectors: "object"  # faiss.Index
     titles: dict[str, str] = field(default_factory=dict)
+    by_file: dict[str, dict] = field(default_factory=dict)  # manifest documents by corpus file (origin or source)
+    files: frozenset[str] = frozenset()  # every corpus file the build saw, indexed or skipped
 
 
 @dataclass(frozen=True)
@@ -151,10 +153,6 @@ def search_kind(index) -> str:
     import faiss
 
     return "ivf" if isinstance(index, faiss.IndexIVF) else "exact"
-
-
-def _file_stats(corpus: Path) -> dict[str, list[int]]:
-    return {p.relative_to(corpus).as_posix(): [p.stat().st_size, p.stat().st_mtime_ns] for p in corpus_files(corpus)}
 
 
 def _lock_file(settings: Settings):
@@ -272,7 +270,7 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
 
     order = {d.source: i for i, d in enumerate(docs)}
     chunks, units, chunk_vecs, unit_vecs = _in_document_order(order, chunks, units, chunk_vecs, unit_vecs)
-    stats = _file_stats(settings.corpus)
+    stats = file_stats(settings.corpus)
     manifest = {
         "format_version": FORMAT_VERSION,
         "model": MODEL_NAME,
@@ -525,23 +523,26 @@ def load(path: Path, check_files: bool = True) -> Index:
             chunk_vectors.d != dim or unit_vectors.d != dim or \
             any(not 0 <= u.chunk < len(chunks) for u in units):
         raise IndexError_(f"the index in {path} is inconsistent (vectors do not match records): {REBUILD}")
-    return Index(path, manifest, chunks, units, chunk_vectors, unit_vectors, manifest_titles(manifest))
+    by_file = {d.get("origin") or d["source"]: d for d in manifest["documents"]}
+    files = frozenset(by_file) | {s["source"] for s in manifest.get("skipped", [])}
+    return Index(path, manifest, chunks, units, chunk_vectors, unit_vectors, manifest_titles(manifest), by_file, files)
 
 
 def is_stale(index: Index, corpus: Path) -> bool:
-    """Whether the corpus differs from what the index was built from: sizes and mtimes, then hashes."""
+    """Whether the corpus differs from what the index was built from (sizes and mtimes, then hashes), or
+    the index was cut by another version of careerbot's pipeline."""
+    if index.manifest.get("settings", {}).get("pipeline") != PIPELINE_VERSION:
+        return True
     try:
-        stats = _file_stats(corpus)
+        stats = file_stats(corpus)
     except Exception:  # noqa: BLE001 - a vanished corpus is "different"; the rebuild reports why
         return True
-    known = {d.get("origin") or d["source"]: d for d in index.manifest["documents"]}
-    skipped = {s["source"] for s in index.manifest.get("skipped", [])}
-    if set(stats) != set(known) | skipped:
+    if stats.keys() != index.files:
         return True
     for file, (size, mtime) in stats.items():
-        if file in skipped:
+        doc = index.by_file.get(file)
+        if doc is None:  # skipped by the build
             continue
-        doc = known[file]
         if doc["size"] == size and doc["mtime_ns"] == mtime:
             continue
         if doc.get("origin") or _sha256(corpus / file) != doc["sha256"]:

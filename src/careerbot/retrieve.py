@@ -107,6 +107,8 @@ def load_engine(index: Index, encoder: str = "auto") -> Engine:
         years.update(re.findall(r"\b(?:19|20)\d{2}\b", c.text))
         vocabulary.update(words(c.text))
         vocabulary.update(words(c.section))
+    sections = sorted({u.section for u in index.units})
+    section_tokens = dict(zip(sections, tokenize(sections)))  # one call for all: each call has a fixed cost
     return Engine(
         index=index,
         lexical=lexical,
@@ -116,8 +118,8 @@ def load_engine(index: Index, encoder: str = "auto") -> Engine:
         role_words=role_words,
         role_phrases=role_phrases,
         reader=Reader(frozenset(vocabulary), frozenset(years), frozenset(lexical.vocabulary)),
-        signals=[unit_signals(u.text, u.section, u.kind, tokenize([u.text])[0], tokenize([u.section])[0])
-                 for u in index.units],
+        signals=[unit_signals(u.text, u.section, u.kind, text_tokens, section_tokens[u.section])
+                 for u, text_tokens in zip(index.units, tokenize([u.text for u in index.units]))],
         chunk_units=chunk_units,
         encode=query_encoder(index, encoder),
     )
