@@ -109,7 +109,9 @@ def measure_queries(corpus: Path, index: Path, gold: Path) -> dict:
     """Engine load time, warm ask() latency over the gold questions, peak memory, and ANN recall, in a new process."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "CAREERBOT_ON_STALE": "error"}
     done = subprocess.run([sys.executable, "-c", QUERY_SCRIPT, str(corpus), str(index), str(gold),
-                           str(RECALL_QUERIES)], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+                           str(RECALL_QUERIES)], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"asking the {index.name} index failed: {done.stderr.strip()[-1500:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -190,6 +192,9 @@ def main() -> int:
     started = time.perf_counter()
     rows = run(sorted(args.factors), args.work, args.gold)
     out = ROOT / "bench" / "out"
+    if (out / "scale.json").exists():  # keep the other factors' rows of an earlier run
+        earlier = [r for r in json.loads((out / "scale.json").read_text()) if r["factor"] not in args.factors]
+        rows = sorted(earlier + rows, key=lambda r: r["factor"])
     (out / "scale.json").write_text(json.dumps(rows, indent=2))
     plot(rows, out / "scale.png")
     print(json.dumps(rows, indent=2) if args.json else table(rows))

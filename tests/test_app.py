@@ -13,24 +13,29 @@ CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "bench" / "out" / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def app_url(index_dir, tmp_path_factory):
-    port = free_port()
-    feedback = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
-    env = dict(os.environ, HF_HUB_OFFLINE="1", CAREERBOT_FEEDBACK=str(feedback))
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(CORPUS),
-                             "--index", str(index_dir)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/"
+def start_app(index: Path, env: dict):
+    """Start the real app on a free port; return the process and its URL once the page is served."""
     import urllib.request
 
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(CORPUS),
+                             "--index", str(index)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/"
     for _ in range(120):
         try:
             urllib.request.urlopen(url, timeout=1)
-            break
+            return proc, url
         except OSError:
             if proc.poll() is not None:
                 pytest.fail(f"the app exited: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.5)
+    pytest.fail("the app did not start within a minute")
+
+
+@pytest.fixture(scope="module")
+def app_url(index_dir, tmp_path_factory):
+    feedback = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
+    proc, url = start_app(index_dir, dict(os.environ, HF_HUB_OFFLINE="1", CAREERBOT_FEEDBACK=str(feedback)))
     yield url, feedback
     proc.terminate()
     proc.wait(timeout=30)
@@ -51,7 +56,7 @@ def test_ask_endpoint_returns_answer_json(app_url):
 
 
 @pytest.fixture(scope="module")
-def page(app_url):
+def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make test installs it)")
     from playwright.sync_api import sync_playwright
@@ -60,11 +65,17 @@ def page(app_url):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1200, "height": 1000})
-        page.goto(app_url[0])
-        page.wait_for_selector("#cb-question textarea")
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(app_url, browser):
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    page.goto(app_url[0])
+    page.wait_for_selector("#cb-question textarea")
+    yield page
+    page.close()
 
 
 def ask_in_browser(page, question: str):
@@ -188,3 +199,22 @@ def test_page_says_the_index_is_being_rebuilt_then_shows_the_new_one(page, index
     assert status.inner_text() != before  # the new build time
     reply = ask_in_browser(page, "What is the CMPE?")
     assert "[1]" in reply.inner_text()
+
+
+@pytest.mark.browser
+def test_a_damaged_index_is_reported_on_the_page_and_in_answers(index_copy, browser):
+    units = index_copy / "units.jsonl"
+    units.write_text(units.read_text(encoding="utf-8").replace("Median", "Mean", 1), encoding="utf-8")
+    proc, url = start_app(index_copy, dict(os.environ, HF_HUB_OFFLINE="1"))
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        status = page.locator("#cb-status")
+        status.get_by_text("could not be loaded").wait_for(timeout=30000)
+        assert "careerbot index --full" in status.inner_text()
+        reply = ask_in_browser(page, "What is the CMPE?")
+        assert "careerbot index --full" in reply.inner_text() and "Traceback" not in reply.inner_text()
+    finally:
+        page.close()
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -166,3 +166,16 @@ def test_a_build_killed_midway_leaves_the_previous_index_usable(corpus_copy, ind
     # the killed build's lock does not block the next one
     assert build(resolve(corpus_copy, index_copy), full=True, progress=False).documents == 4
     assert not list(index_copy.parent.glob(".index.build-*"))  # the killed build's leftovers are gone
+
+
+def test_past_the_size_threshold_the_index_is_approximate_and_answers_hold(tmp_path, monkeypatch):
+    import careerbot.index
+    from careerbot.evaluate import evaluate, load_gold
+    from conftest import ROOT
+
+    monkeypatch.setattr(careerbot.index, "APPROXIMATE_FROM", 1000)  # the corpus's 1,200 units: an IVF index
+    build(resolve(CORPUS, tmp_path / "ivf"), progress=False)
+    m = json.loads((tmp_path / "ivf" / "manifest.json").read_text())
+    assert m["search"] == {"chunks": "exact", "units": "ivf"}
+    report = evaluate(load_gold(ROOT / "tests" / "data" / "qa.jsonl"), CORPUS, tmp_path / "ivf")
+    assert report["overall"]["key_fact"] >= 0.72 and report["overall"]["cited_guide"] >= 0.93

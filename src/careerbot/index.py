@@ -322,7 +322,7 @@ def _previous_vectors(old: Index) -> dict[str, np.ndarray]:
     return dict(zip(texts, vectors))
 
 
-def _document_record(doc, stats: dict[str, list[int]]) -> dict:
+def _document_record(doc, stats: dict[str, tuple[int, int]]) -> dict:
     """What the manifest keeps of a guide; an extracted guide also names its original, whose size and mtime
     tell when it changed."""
     record = {"source": doc.source, "title": doc.title, "sha256": doc.sha256, "size": stats[doc.file][0],
@@ -345,13 +345,9 @@ def _merge_kept(old: Index, kept: set[str], chunks, units, chunk_vecs, unit_vecs
 
 
 def _reconstruct(index, ids: list[int] | range) -> np.ndarray:
-    """The stored vectors of `ids` (an IVF index learns where they are first)."""
-    import faiss
-
+    """The stored vectors of `ids`."""
     if not len(ids):
         return np.zeros((0, index.d), np.float32)
-    if isinstance(index, faiss.IndexIVF) and index.direct_map.type == faiss.DirectMap.NoMap:
-        index.make_direct_map()
     if isinstance(ids, range) and ids.step == 1:
         return index.reconstruct_n(ids.start, len(ids)).astype(np.float32, copy=False)
     return np.vstack([index.reconstruct(i) for i in ids]).astype(np.float32)
@@ -496,18 +492,20 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 def _read_faiss(path: Path):
-    """A FAISS index from disk; an exact index's vectors are memory-mapped, not copied into memory."""
+    """A FAISS index from disk; an exact index's vectors are memory-mapped, not copied into memory, and an IVF
+    index can give back any vector by id (retrieval scores lexical candidates with their stored vectors)."""
     import faiss
 
     with open(path, "rb") as f:
         exact = f.read(4) == b"IxFI"  # IndexFlatIP's tag
-    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if exact else 0)
+    index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if exact else 0)
+    if isinstance(index, faiss.IndexIVF):
+        index.make_direct_map()
+    return index
 
 
 def load(path: Path, check_files: bool = True) -> Index:
     """Load and validate the index in `path`; IndexError_ with a one-line remedy when it is unusable."""
-    import faiss
-
     manifest = read_manifest(path)
     check_manifest(path, manifest, check_files)
     try:

@@ -98,15 +98,26 @@ def record_feedback(question: str, answer: dict | None, liked: bool) -> Path:
     return path
 
 
-def status_line(settings: Settings, loaded: threading.Event | None = None) -> str:
+@dataclasses.dataclass
+class EngineLoad:
+    """The app's background load of its index: `done` once finished; `error`, the message that stopped it
+    (cleared when a question is answered again)."""
+
+    done: threading.Event = dataclasses.field(default_factory=threading.Event)
+    error: str = ""
+
+
+def status_line(settings: Settings, load: EngineLoad | None = None) -> str:
     """What the page says about the index: what is loaded, or that it is being loaded or rebuilt."""
     from .index import build_in_progress, manifest_titles, read_manifest
 
     if build_in_progress(settings):
         return ("⏳ **The index is being rebuilt from the guides.** Questions asked now are answered as soon as "
                 "it is ready.")
-    if loaded is not None and not loaded.is_set():
+    if load is not None and not load.done.is_set():
         return "⏳ Loading the index…"
+    if load is not None and load.error:
+        return f"The index could not be loaded: {load.error}"
     try:
         manifest = read_manifest(settings.index)
         names = sorted(manifest_titles(manifest).values())
@@ -116,8 +127,8 @@ def status_line(settings: Settings, loaded: threading.Event | None = None) -> st
             f"index built {manifest.get('built_at')}.")
 
 
-def build_app(settings: Settings, loaded: threading.Event | None = None):
-    """The Gradio Blocks app for one corpus and an index that exists; `loaded` is set once its engine is loaded."""
+def build_app(settings: Settings, load: EngineLoad | None = None):
+    """The Gradio Blocks app for one corpus and an index that exists; `load` tells how loading it went."""
     import gradio as gr
 
     from .ask import ask
@@ -151,6 +162,8 @@ def build_app(settings: Settings, loaded: threading.Event | None = None):
             if len(shown) > MAX_QUESTION_CHARS:
                 reply = f"<em>(Your question was cut to its first {MAX_QUESTION_CHARS} characters.)</em><br>{reply}"
             log.append({"question": answer.question, "answer": dataclasses.asdict(answer)})
+            if load is not None:
+                load.error = ""
         except QuestionError as exc:
             reply = html.escape(str(exc))
             log.append({"question": shown, "answer": None})
@@ -182,8 +195,8 @@ def build_app(settings: Settings, loaded: threading.Event | None = None):
              "the guides, with a numbered source for every line.")
     with gr.Blocks(title="careerbot") as app:
         gr.Markdown(intro, elem_id="cb-intro")
-        status = gr.Markdown(status_line(settings, loaded), elem_id="cb-status")
-        gr.Timer(STATUS_SECONDS).tick(lambda: status_line(settings, loaded), None, status, show_progress="hidden",
+        status = gr.Markdown(status_line(settings, load), elem_id="cb-status")
+        gr.Timer(STATUS_SECONDS).tick(lambda: status_line(settings, load), None, status, show_progress="hidden",
                                       api_visibility="private")
         log = gr.State([])
         chat = gr.Chatbot(label="careerbot", height=520, sanitize_html=True, elem_id="cb-chat",
@@ -229,21 +242,21 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: 
 
     if not (settings.index / "manifest.json").exists():
         engine_for(settings)  # builds the index, with its progress on standard error
-    loaded = threading.Event()
+    load = EngineLoad()
 
-    def load() -> None:
+    def load_engine() -> None:
         try:
             engine_for(settings)
-        except CareerbotError:
-            pass  # each question gets the one-line message; the status line tells what to do
-        loaded.set()
+        except CareerbotError as exc:  # the status line says what to do; each question gets the message too
+            load.error = str(exc)
+        load.done.set()
 
-    app = build_app(settings, loaded)
+    app = build_app(settings, load)
     print(f"careerbot: serving on http://{host}:{port}/", file=sys.stderr)
     app.queue(default_concurrency_limit=8).launch(server_name=host, server_port=port, share=share, quiet=True,
                                                    show_error=False, css=CSS, footer_links=["api"],
                                                    prevent_thread_lock=True)
     # the page is up; load the index now rather than beside gradio's import, which it would slow down
     # (measured: page ready 2.5 s, against 3.1 s loading both at once). The status line says when it is done.
-    threading.Thread(target=load, name="careerbot-load", daemon=True).start()
+    threading.Thread(target=load_engine, name="careerbot-load", daemon=True).start()
     app.block_thread()
