@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,23 @@ def measure_build(corpus: Path, index: Path, full: bool) -> dict:
     return {"wall_s": round(wall, 1), "peak_rss_mb": None if rss is None else round(rss), "full": full,
             "documents": len(manifest["documents"]), "chunks": manifest["chunks"], "units": manifest["units"],
             "search": manifest.get("search", {}).get("units", "exact")}
+
+
+def measure_updates(corpus: Path, index: Path) -> dict:
+    """Seconds for `careerbot index` with nothing changed, and after one figure in one guide changed (the
+    guide is put back afterwards, with one more update)."""
+    nothing, _, _ = timing.run_measured([*timing.careerbot_command(), "index", "--corpus", str(corpus), "--index",
+                                         str(index)], ROOT, {**os.environ, "HF_HUB_OFFLINE": "1"})
+    guide, figure = next((g, m) for g in sorted(corpus.glob("*.txt"))
+                         if (m := re.search(r"\$\d{2,3},\d{3}", g.read_text(encoding="utf-8"))))
+    original = guide.read_text(encoding="utf-8")
+    guide.write_text(original.replace(figure.group(0), "$99,999", 1), encoding="utf-8")
+    cmd = [*timing.careerbot_command(), "index", "--corpus", str(corpus), "--index", str(index)]
+    one, rss, _ = timing.run_measured(cmd, ROOT, {**os.environ, "HF_HUB_OFFLINE": "1"})
+    guide.write_text(original, encoding="utf-8")
+    timing.run_measured(cmd, ROOT, {**os.environ, "HF_HUB_OFFLINE": "1"})
+    return {"no_change_s": round(nothing, 2), "one_figure_s": round(one, 2),
+            "one_figure_peak_rss_mb": None if rss is None else round(rss)}
 
 
 QUERY_SCRIPT = r"""
@@ -133,6 +151,8 @@ def run(factors: list[int], work: Path, gold: Path) -> list[dict]:
         build = measure_build(corpus, index, full)
         if full:
             previous_index = index
+            print(f"scale {factor}x: updates", file=sys.stderr)
+            build["updates"] = measure_updates(corpus, index)
         print(f"scale {factor}x: asking", file=sys.stderr)
         queries = measure_queries(corpus, index, gold)
         rows.append({"factor": factor, "corpus_mb": round(size / 2**20, 2), "build": build, "queries": queries,
@@ -145,7 +165,8 @@ def run(factors: list[int], work: Path, gold: Path) -> list[dict]:
 
 def table(rows: list[dict]) -> str:
     head = ["corpus", "MB of text", "guides", "passages", "build", "build s", "passages/s", "build peak MiB",
-            "index MiB", "search", "load s", "ask p50 ms", "ask p95 ms", "query peak MiB", "recall@10"]
+            "no-change s", "one figure s", "index MiB", "search", "load s", "ask p50 ms", "ask p95 ms",
+            "query peak MiB", "recall@10"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         b, q = r["build"], r["queries"]
@@ -153,6 +174,7 @@ def table(rows: list[dict]) -> str:
         lines.append("| " + " | ".join(str(x) for x in [
             f"{r['factor']}x", r["corpus_mb"], b["documents"], passages, "full" if b["full"] else "update",
             b["wall_s"], round(passages / b["wall_s"]) if b["full"] else "—", b["peak_rss_mb"],
+            b.get("updates", {}).get("no_change_s", "—"), b.get("updates", {}).get("one_figure_s", "—"),
             r["index_mb_without_encoder"], b["search"], q["load_s"], q["p50_ms"], q["p95_ms"], q["peak_rss_mb"],
             q.get("recall_at_10", "exact")]) + " |")
     return "\n".join(lines)

@@ -88,11 +88,9 @@ def time_builds(settings) -> dict:
         from careerbot.settings import resolve
 
         edited = resolve(corpus, index)
-        guide = sorted(corpus.glob("*.txt"))[0]
-        text = guide.read_text(encoding="utf-8")
-        figure = re.search(r"\$\d{2,3},\d{3}", text)
-        guide.write_text(text.replace(figure.group(0), "$99,999", 1) if figure else text + "\nOne more line.\n",
-                         encoding="utf-8")
+        guide, figure = next((g, m) for g in sorted(corpus.glob("*.txt"))
+                             if (m := re.search(r"\$\d{2,3},\d{3}", g.read_text(encoding="utf-8"))))
+        guide.write_text(guide.read_text(encoding="utf-8").replace(figure.group(0), "$99,999", 1), encoding="utf-8")
         started = time.perf_counter()
         changed = build(edited, progress=False)
         changed_s = time.perf_counter() - started
