@@ -73,6 +73,10 @@ def test_facts_from_a_web_page_and_a_pdf_are_answered_and_cited(mixed_corpus, tm
     b = ask("which course does a veterinary practice manager complete?", corpus=mixed_corpus, index=index)
     assert b.answered and "Marlowe" in b.text and b.citations[0].title == "Veterinary Practice Manager Handbook"
     check_cited(b, mixed_corpus)
+    shutil.rmtree(mixed_corpus / ".careerbot-text")  # the extracted texts are made again before answering
+    c = ask("which course does a veterinary practice manager complete?", corpus=mixed_corpus, index=index)
+    assert c.answered and "Marlowe" in c.text
+    check_cited(c, mixed_corpus)
 
 
 def test_a_changed_page_is_extracted_again_and_a_deleted_one_is_forgotten(mixed_corpus, tmp_path):

@@ -541,6 +541,8 @@ def is_stale(index: Index, corpus: Path) -> bool:
         doc = index.by_file.get(file)
         if doc is None:  # skipped by the build
             continue
+        if doc.get("origin") and not (corpus / doc["source"]).is_file():
+            return True  # the extracted text that citations point into is gone
         if doc["size"] == size and doc["mtime_ns"] == mtime:
             continue
         if doc.get("origin") or _sha256(corpus / file) != doc["sha256"]:
