@@ -112,10 +112,10 @@ def status_line(settings: Settings, load: EngineLoad | None = None) -> str:
     from .index import build_in_progress, manifest_titles, read_manifest
 
     if build_in_progress(settings):
-        return ("⏳ **The index is being rebuilt from the guides.** Questions asked now are answered as soon as "
+        return ("**The index is being rebuilt from the guides.** Questions asked now are answered as soon as "
                 "it is ready.")
     if load is not None and not load.done.is_set():
-        return "⏳ Loading the index…"
+        return "Loading the index…"
     if load is not None and load.error:
         return f"The index could not be loaded: {load.error}"
     try:
