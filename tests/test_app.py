@@ -153,7 +153,10 @@ def test_thumbs_down_is_stored_with_question_and_answer(page, app_url):
     ask_in_browser(page, "Is the job market for medical practice managers growing?")
     page.locator("#cb-chat button[aria-label='Dislike']").last.click()
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and not feedback.exists():
+    def stored() -> bool:  # a whole line written, not just the file created
+        return feedback.exists() and feedback.read_text(encoding="utf-8").endswith("\n")
+
+    while time.monotonic() < deadline and not stored():
         time.sleep(0.2)
     import json
 

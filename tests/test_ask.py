@@ -106,3 +106,26 @@ def test_a_place_or_certificate_the_guides_never_mention_is_declined(ask_shared)
     for question in ["how much do medical office managers make in Texas", "is the PMP certification worth it for a practice manager"]:
         a = ask_shared(question)
         assert not a.answered and a.citations == [] and a.suggestions, question
+
+
+def test_a_question_asking_for_several_things_is_answered_with_the_list(ask_shared):
+    a = ask_shared("what soft skills should a medical manager have")
+    assert a.answered
+    check_verbatim(a)
+    listed = a.citations[0]
+    assert listed.section == "Soft Abilities" and listed.quote.count("\n") >= 5  # the items, one per line
+    assert "Empathy and emotional intelligence" in listed.quote
+
+
+def test_a_long_list_is_quoted_in_a_window_that_keeps_the_best_item(ask_shared):
+    a = ask_shared("what does a medical practice manager actually oversee")
+    assert a.answered
+    check_verbatim(a)
+    quote = a.citations[0].quote
+    assert quote.startswith("To understand the job better") and "Patient Relations" in quote
+    assert len(quote) < 700
+
+
+def test_an_acronym_is_answered_with_the_words_it_stands_for(ask_shared):
+    a = ask_shared("what does HIPAA stand for")
+    assert a.answered and "Health Insurance Portability and Accountability Act" in a.text.splitlines()[0]

@@ -77,12 +77,12 @@ def _compose(engine, text: str, decision, ranked) -> Answer:
                       citations=[], score=round(decision.confidence, 4), suggestions=suggestions)
     citations = []
     lines = []
-    for n, c in enumerate(decision.chosen, 1):
-        u = engine.index.units[c.unit]
+    for n, q in enumerate(decision.quotes, 1):
+        u = engine.index.units[q.unit]
         citations.append(Citation(title=engine.index.titles.get(u.source, u.source), source=u.source,
-                                  section=u.section, quote=u.text, start=u.start, end=u.end,
-                                  score=round(min(1.0, max(0.0, c.score)), 4)))
-        lines.append(f"{' '.join(u.text.split())} [{n}]")
+                                  section=u.section, quote=q.text, start=q.start, end=q.end,
+                                  score=round(min(1.0, max(0.0, q.score)), 4)))
+        lines.append(f"{' '.join(q.text.split())} [{n}]")
     return Answer(question=text, text="\n".join(lines), answered=True, citations=citations,
                   score=round(decision.confidence, 4))
 

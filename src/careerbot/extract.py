@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import math
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from .intent import FIGURE_INTENTS, Question
-from .ranking import answer_probability, decline_threshold, decline_vector
+from .ranking import FEATURES, answer_probability, decline_threshold, decline_vector
 from .retrieve import Candidate, Engine
 from .terms import Reading
 
+LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list up to this long
 SECOND_GAP = 2.0  # a second unit joins when its log-odds are within this of the best unit's
 THIRD_GAP = 0.75  # and a third when within this
 DISAGREE_GAP = 5.0  # another guide's different figure joins when within this
@@ -21,6 +25,26 @@ MEDICAL = re.compile(
     r"chest|lump|allerg\w*|insulin|side effects?)\b", re.I)
 
 
+# Questions that ask for several things: "what soft skills...", "pros and cons", "what does a manager oversee"
+LIST_QUESTION = re.compile(
+    r"\b(?:skills|abilities|qualities|traits|strengths|pros|cons|advantages|disadvantages|downsides|upsides|"
+    r"benefits|perks|drawbacks|challenges|mistakes|pitfalls|speciali[sz]ations|specialties|niches|duties|"
+    r"responsibilities|tasks|tools|software|technolog(?:y|ies)|tech stack|settings|places|employers|workplaces|"
+    r"types|kinds|examples|areas|courses|subjects|classes|steps|options|tips)\b"
+    r"|\bwhat (?:does|do|will) (?:an? |the )?[\w ]{0,40}\b(?:do|oversee|handle|manage)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A span of one guide to quote: one answer unit, or a list of items quoted whole."""
+
+    unit: int  # the (first) unit it quotes, for its guide and section
+    start: int
+    end: int
+    text: str
+    score: float
+
+
 @dataclass(frozen=True)
 class Decision:
     """The units to quote (empty when declining), the confidence, and why careerbot declined."""
@@ -28,6 +52,7 @@ class Decision:
     chosen: list[Candidate]
     confidence: float
     reason: str = ""  # "", "not covered" or "medical"
+    quotes: list[Quote] = field(default_factory=list)  # what `chosen` is quoted as
 
 
 def is_medical_advice(question: Question) -> bool:
@@ -49,6 +74,10 @@ def confidence(engine: Engine, question: Question, ranked: list[Candidate], read
                                              len(reading.specific), len(question.words), hits))
 
 
+def _defines_asked_acronym(c: Candidate) -> bool:
+    return bool(c.features) and c.features[FEATURES.index("definition")] == 1.0
+
+
 def _logit(p: float) -> float:
     p = min(max(p, 1e-9), 1 - 1e-9)
     return math.log(p / (1 - p))
@@ -63,6 +92,8 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
     if is_medical_advice(question):
         return Decision([], min(0.2, confidence(engine, question, ranked, reading)), "medical")
     conf = confidence(engine, question, ranked, reading)
+    if _defines_asked_acronym(best):
+        conf = max(conf, decline_threshold())  # "what does HIPAA stand for", and a guide spells it out
     if conf < decline_threshold():
         return Decision([], conf, "not covered")
     chosen = [best]
@@ -83,4 +114,94 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
         close = fits and gap <= (SECOND_GAP if len(chosen) < 2 else THIRD_GAP)
         if disagree or close:
             chosen.append(c)
-    return Decision(chosen, conf)
+    return Decision(chosen, conf, quotes=quotes(engine, question, chosen, ranked))
+
+
+def _unit_quote(engine: Engine, c: Candidate) -> Quote:
+    u = engine.index.units[c.unit]
+    return Quote(c.unit, u.start, u.end, u.text, c.score)
+
+
+@lru_cache(maxsize=8)
+def _read(path: Path, stamp: tuple[int, int]) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _document_text(engine: Engine, source: str) -> str | None:
+    """A guide's current text, or None when it cannot be read."""
+    if engine.corpus is None:
+        return None
+    path = Path(engine.corpus, source)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _read(path, (st.st_mtime_ns, st.st_size))
+
+
+def _list_window(engine: Engine, run: tuple[int, ...], best: int, scores: dict[int, float],
+                 from_start: bool = False) -> tuple[int, int]:
+    """The stretch of a list to quote: all of it when short enough, else the stretch around `best` (from the
+    list's start when `from_start`) that holds the most of the question's best-scored items within
+    LIST_MAX_CHARS."""
+    units = engine.index.units
+    at = run.index(best)
+    window = (at, at)
+    value = -1.0
+    for i in range(1 if from_start else at + 1):
+        for j in range(at, len(run)):
+            if units[run[j]].end - units[run[i]].start > LIST_MAX_CHARS:
+                break
+            v = sum(scores.get(run[k], 0.0) for k in range(i, j + 1))
+            if v > value:
+                window, value = (i, j), v
+    return window
+
+
+def _introduces(engine: Engine, unit: int) -> int | None:
+    """The list a sentence ending in a colon introduces ("here are some key areas MPMs oversee:"), if any."""
+    units = engine.index.units
+    u = units[unit]
+    if u.kind != "sentence" or not u.text.rstrip().endswith(":") or unit + 1 >= len(units):
+        return None
+    run_no = engine.list_of.get(unit + 1)
+    return run_no if run_no is not None and engine.lists[run_no][0] == unit + 1 else None
+
+
+def _list_quote(engine: Engine, c: Candidate, scores: dict[int, float]) -> Quote | None:
+    """The list `c` is an item of, or the list it introduces with a colon, quoted whole (or the window of it
+    that best answers), when the guide's text between its items is only whitespace and bullets; else None."""
+    intro = _introduces(engine, c.unit)
+    run_no = engine.list_of.get(c.unit) if intro is None else intro
+    if run_no is None:
+        return None
+    run = engine.lists[run_no]
+    i, j = _list_window(engine, run, run[0] if intro is not None else c.unit, scores, from_start=intro is not None)
+    if i == j and intro is None:
+        return None
+    units = engine.index.units
+    first, last = units[c.unit if intro is not None else run[i]], units[run[j]]
+    text = _document_text(engine, first.source)
+    spans = ([c.unit] if intro is not None else []) + list(run[i:j + 1])
+    if text is None or any(text[units[k].start:units[k].end] != units[k].text for k in spans):
+        return None
+    gaps = (text[units[a].end:units[b].start] for a, b in zip(spans, spans[1:]))
+    if not all(re.fullmatch(r"[\s*•·–-]*", gap) for gap in gaps):
+        return None
+    return Quote(spans[0], first.start, last.end, text[first.start:last.end], c.score)
+
+
+def quotes(engine: Engine, question: Question, chosen: list[Candidate], ranked: list[Candidate]) -> list[Quote]:
+    """What to quote for the chosen units: each unit itself, except that a question asking for several things
+    ("what soft skills...") is answered with the list its best unit is an item of."""
+    if not chosen:
+        return []
+    listed = _list_quote(engine, chosen[0], {c.unit: c.score for c in ranked}) \
+        if LIST_QUESTION.search(question.text) else None
+    if listed is None:
+        return [_unit_quote(engine, c) for c in chosen]
+    return [listed] + [_unit_quote(engine, c) for c in chosen[1:]
+                       if not listed.start <= engine.index.units[c.unit].start < listed.end]

@@ -91,7 +91,7 @@ def engine_for(settings: Settings):
         except FileNotFoundError:
             raise IndexError_(f"no index in {settings.index}: run `careerbot index` to build it") from None
         if loaded is None or loaded.manifest_stamp != stamp:
-            loaded = _Loaded(load_engine(load(settings.index), _encoder_choice()), stamp, now)
+            loaded = _Loaded(load_engine(load(settings.index), _encoder_choice(), settings.corpus), stamp, now)
         if is_stale(loaded.engine.index, settings.corpus):
             policy = _stale_policy()
             if policy == "error":
@@ -101,7 +101,8 @@ def engine_for(settings: Settings):
                       file=sys.stderr)
             else:
                 _build_or_wait(settings, f"the guides in {settings.corpus} changed; updating the index")
-                loaded = _Loaded(load_engine(load(settings.index), _encoder_choice()), _stamp(settings.index), now)
+                engine = load_engine(load(settings.index), _encoder_choice(), settings.corpus)
+                loaded = _Loaded(engine, _stamp(settings.index), now)
         loaded.checked_at = now
         _cache[key] = loaded
         return loaded.engine

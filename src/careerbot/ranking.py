@@ -25,8 +25,38 @@ FEATURES = (
 DECLINE_FEATURES = ("top_score", "dense", "chunk", "unit_overlap", "figure_miss", "unknown", "specific",
                     "margin", "lexical_hits")
 # "Certified Medical Practice Executive (CMPE)" and "HIPAA (Health Insurance Portability ...)"
-_ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)|\b([A-Z]{2,6})\s*\((?:[A-Z][a-z]+[\s&,-]*){2,}")
+_ACRONYM_AFTER = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)")
+_ACRONYM_BEFORE = re.compile(r"\b([A-Z]{2,6})\s*\(((?:[A-Z][a-z]+[\s&,-]*(?:and |of |for |the )?){2,})")
 WEIGHTS_FILE = Path(__file__).with_name("ranking_weights.json")
+
+
+def spells_out(acronym: str, words: str) -> bool:
+    """Whether `words` spell out `acronym`: its letters found in order, the first one starting a word
+    (Schwartz & Hearst's test), so "Health Insurance Portability and Accountability Act" spells out HIPAA
+    and "Health data privacy and security management" does not."""
+    s, i = len(acronym) - 1, len(words) - 1
+    while s >= 0:
+        c = acronym[s].lower()
+        while i >= 0 and (words[i].lower() != c or (s == 0 and i > 0 and words[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return False
+        i, s = i - 1, s - 1
+    return True
+
+
+def defined_acronyms(text: str) -> frozenset[str]:
+    """The acronyms a text spells out, in lower case: "Certified Medical Practice Executive (CMPE)"."""
+    found = set()
+    for m in _ACRONYM_AFTER.finditer(text):
+        acronym = m.group(1)
+        before = text[:m.start()].split()[-(len(acronym) + 3):]
+        if spells_out(acronym, " ".join(before)):
+            found.add(acronym.lower())
+    for m in _ACRONYM_BEFORE.finditer(text):
+        if spells_out(m.group(1), m.group(2).strip()):
+            found.add(m.group(1).lower())
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -50,7 +80,7 @@ def unit_signals(text: str, section: str, kind: str, stems: list[str], section_s
         stems=frozenset(stems), section_stems=frozenset(section_stems),
         words=frozenset(re.findall(r"[a-z]+", f"{section} {text}".lower())),
         levels=frozenset(w for w in head if w in LEVEL_WORDS),
-        defines=frozenset((a or b).lower() for a, b in _ACRONYM_DEF.findall(text)),
+        defines=defined_acronyms(text),
         kind=kind, short=len(text) < 40, section_question=section.endswith("?"),
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -40,6 +41,9 @@ class Engine:
     signals: list[UnitSignals]  # per unit, what is known of it before any question
     chunk_units: list[list[int]]  # per chunk, the units it holds
     encode: Callable[[list[str]], np.ndarray]  # question texts -> unit vectors (ONNX, or torch as a fallback)
+    lists: list[tuple[int, ...]] = field(default_factory=list)  # runs of list items under one heading
+    list_of: dict[int, int] = field(default_factory=dict)  # item unit -> its run in `lists`
+    corpus: Path | None = None  # where the guides' text is read, to quote a list whole
 
 
 @dataclass
@@ -87,9 +91,27 @@ def query_encoder(index: Index, choice: str = "auto") -> Callable[[list[str]], n
     return encode
 
 
-def load_engine(index: Index, encoder: str = "auto") -> Engine:
+def item_runs(units: list) -> list[tuple[int, ...]]:
+    """Runs of two or more consecutive list items of one guide under one heading: the lists a list
+    question ("what soft skills...") can be answered with."""
+    runs: list[tuple[int, ...]] = []
+    current: list[int] = []
+    for i, u in enumerate(units):
+        prev = units[current[-1]] if current else None
+        if prev is not None and u.kind == "item" and (u.source, u.section) == (prev.source, prev.section):
+            current.append(i)
+            continue
+        if len(current) > 1:
+            runs.append(tuple(current))
+        current = [i] if u.kind == "item" else []
+    if len(current) > 1:
+        runs.append(tuple(current))
+    return runs
+
+
+def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None) -> Engine:
     """Prepare an index for answering: BM25 over unit passages, unit features, corpus vocabulary, and the
-    query encoder (see `query_encoder`)."""
+    query encoder (see `query_encoder`); `corpus` is where the indexed guides are, to quote whole lists."""
     passages = [unit_passage(u, index.titles.get(u.source, "")) for u in index.units]
     lexical = Lexical(passages)
     first: dict[str, int] = {}
@@ -107,6 +129,7 @@ def load_engine(index: Index, encoder: str = "auto") -> Engine:
         years.update(re.findall(r"\b(?:19|20)\d{2}\b", c.text))
         vocabulary.update(words(c.text))
         vocabulary.update(words(c.section))
+    lists = item_runs(index.units)
     sections = sorted({u.section for u in index.units})
     section_tokens = dict(zip(sections, tokenize(sections)))  # one call for all: each call has a fixed cost
     return Engine(
@@ -122,6 +145,9 @@ def load_engine(index: Index, encoder: str = "auto") -> Engine:
                  for u, text_tokens in zip(index.units, tokenize([u.text for u in index.units]))],
         chunk_units=chunk_units,
         encode=query_encoder(index, encoder),
+        lists=lists,
+        list_of={i: n for n, run in enumerate(lists) for i in run},
+        corpus=corpus,
     )
 
 
