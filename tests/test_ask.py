@@ -129,3 +129,19 @@ def test_a_long_list_is_quoted_in_a_window_that_keeps_the_best_item(ask_shared):
 def test_an_acronym_is_answered_with_the_words_it_stands_for(ask_shared):
     a = ask_shared("what does HIPAA stand for")
     assert a.answered and "Health Insurance Portability and Accountability Act" in a.text.splitlines()[0]
+
+
+@pytest.mark.parametrize("question", [
+    "how much do nurse practitioners make",  # another occupation
+    "steps to become a nurse practitioner",
+    "what is the capital of singapore",  # trivia about places the guides quote salaries for
+    "what language do they speak in denmark",
+])
+def test_other_occupations_and_trivia_are_declined(ask_shared, question):
+    a = ask_shared(question)
+    assert not a.answered and a.citations == [], a.text
+
+
+def test_a_nurse_asking_about_management_is_answered(ask_shared):
+    a = ask_shared("im a nurse, do i need a degree to become a practice manager")
+    assert a.answered and a.citations

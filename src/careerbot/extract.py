@@ -55,6 +55,39 @@ class Decision:
     quotes: list[Quote] = field(default_factory=list)  # what `chosen` is quoted as
 
 
+# Occupations other than the guides' management roles: a question about one of them alone is not covered
+OTHER_OCCUPATION = re.compile(
+    r"\b(?:nurse practitioners?|nurses?|rns?|lpns?|cnas?|midwi(?:fe|ves)|physicians?|doctors?|surgeons?|"
+    r"dentists?|(?:dental )?hygienists?|orthodontists?|pharmacists?|pharmacy tech\w*|optometrists?|"
+    r"chiropractors?|(?:physical|occupational|respiratory|massage) therap\w*|therapists?|psychologists?|"
+    r"counsel(?:l)?ors?|social workers?|dietitians?|nutritionists?|paramedics?|emts?|phlebotomists?|"
+    r"sonographers?|radiolog\w*|x-ray techs?|(?:lab|vet|surgical) tech\w*|veterinarians?|vets?|"
+    r"medical (?:assistants?|coders?|billers?|scribes?|transcriptionists?)|receptionists?|"
+    r"lawyers?|attorneys?|paralegals?|accountants?|teachers?|professors?|(?:software|civil|mechanical) "
+    r"engineers?|(?:software|web) developers?|programmers?|electricians?|plumbers?|carpenters?|airline pilots?|"
+    r"flight attendants?|truck drivers?|chefs?|firefighters?|police officers?|architects?|actors?|musicians?|"
+    r"real estate agents?|realtors?|cashiers?|barbers?|hairdressers?)\b", re.I)
+# Words that put a question back on the guides' roles
+OWN_ROLE = re.compile(r"\b(?:manag\w*|administrat\w*|executives?|directors?|supervisors?|practice|office)\b", re.I)
+
+
+def about_other_occupation(question: Question) -> bool:
+    """A question about another occupation ("how do I become a dental hygienist"), not these roles."""
+    return bool(OTHER_OCCUPATION.search(question.text)) and not OWN_ROLE.search(question.text)
+
+
+def on_topic(engine: Engine, question: Question) -> bool:
+    """Whether a question uses any word that ties it to the guides (a topic, a heading word, what it asks
+    for) or a rare term they use (an acronym such as PAHCOM): "capital of Australia" uses none."""
+    from .lexical import tokenize
+    from .terms import RARE_ZIPF, zipf
+
+    if set(tokenize([question.text])[0]) & engine.anchors:
+        return True
+    known = engine.reader.vocabulary
+    return any(w in known and zipf(w) < RARE_ZIPF for w in re.findall(r"[a-z]+", question.text.lower()))
+
+
 def is_medical_advice(question: Question) -> bool:
     """A personal health question ("what should I take for a migraine"), which careerbot must not answer."""
     text = question.text
@@ -92,6 +125,8 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
     if is_medical_advice(question):
         return Decision([], min(0.2, confidence(engine, question, ranked, reading)), "medical")
     conf = confidence(engine, question, ranked, reading)
+    if about_other_occupation(question) or not on_topic(engine, question):
+        return Decision([], min(conf, decline_threshold() / 2), "not covered")
     if _defines_asked_acronym(best):
         conf = max(conf, decline_threshold())  # "what does HIPAA stand for", and a guide spells it out
     if conf < decline_threshold():

@@ -44,6 +44,7 @@ class Engine:
     lists: list[tuple[int, ...]] = field(default_factory=list)  # runs of list items under one heading
     list_of: dict[int, int] = field(default_factory=dict)  # item unit -> its run in `lists`
     corpus: Path | None = None  # where the guides' text is read, to quote a list whole
+    anchors: frozenset[str] = frozenset()  # stems that tie a question to these careers (see `topic_stems`)
 
 
 @dataclass
@@ -109,6 +110,24 @@ def item_runs(units: list) -> list[tuple[int, ...]]:
     return runs
 
 
+ANCHOR_UNITS = 6  # a word used in this many answer units is one of the guides' topics
+
+
+def topic_stems(index: Index, unit_stems: list[list[str]]) -> frozenset[str]:
+    """Stems that tie a question to what the guides are about: the words of their titles and headings, the
+    words many units use, and the words that name what a question asks for (pay, degree...); not stop words."""
+    from collections import Counter
+
+    from .intent import INTENT_WORDS, QUESTION_STOP
+
+    headings = sorted({u.section for u in index.units} | set(index.titles.values()))
+    found: set[str] = set().union(*tokenize(headings)) if headings else set()
+    used = Counter(t for stems in unit_stems for t in set(stems))
+    found |= {t for t, n in used.items() if n >= ANCHOR_UNITS}
+    found |= set(tokenize([" ".join(w for ws in INTENT_WORDS.values() for w in ws)])[0])
+    return frozenset(found - set(tokenize([" ".join(QUESTION_STOP) + " what how doe"])[0]))
+
+
 def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None) -> Engine:
     """Prepare an index for answering: BM25 over unit passages, unit features, corpus vocabulary, and the
     query encoder (see `query_encoder`); `corpus` is where the indexed guides are, to quote whole lists."""
@@ -130,6 +149,7 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
         vocabulary.update(words(c.text))
         vocabulary.update(words(c.section))
     lists = item_runs(index.units)
+    unit_tokens = tokenize([u.text for u in index.units])
     sections = sorted({u.section for u in index.units})
     section_tokens = dict(zip(sections, tokenize(sections)))  # one call for all: each call has a fixed cost
     return Engine(
@@ -142,12 +162,13 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
         role_phrases=role_phrases,
         reader=Reader(frozenset(vocabulary), frozenset(years), frozenset(lexical.vocabulary)),
         signals=[unit_signals(u.text, u.section, u.kind, text_tokens, section_tokens[u.section])
-                 for u, text_tokens in zip(index.units, tokenize([u.text for u in index.units]))],
+                 for u, text_tokens in zip(index.units, unit_tokens)],
         chunk_units=chunk_units,
         encode=query_encoder(index, encoder),
         lists=lists,
         list_of={i: n for n, run in enumerate(lists) for i in run},
         corpus=corpus,
+        anchors=topic_stems(index, unit_tokens),
     )
 
 
