@@ -3,7 +3,8 @@
     .venv/bin/python bench/train_ranker.py [tests/data/qa.jsonl]
 
 Ranking: a softmax (listwise) linear ranker over the candidate units of each answerable gold question,
-trained to put its probability on the units that state the gold fact and come from a gold guide. Declining: logistic regression over
+trained to put its probability on the units whose quote (the unit, or the list a list question gets)
+states the gold fact and comes from a gold guide. Declining: logistic regression over
 question-level signals of the top candidate, answerable (1) against unanswerable (0) questions, with the
 threshold set to decline as many unanswerable questions as possible while declining at most
 MAX_FALSE_DECLINES of the answerable ones.
@@ -22,7 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from careerbot import ranking  # noqa: E402
 from careerbot.ask import clean_question  # noqa: E402
 from careerbot.evaluate import has_fact, load_gold  # noqa: E402
-from careerbot.extract import is_medical_advice  # noqa: E402
+from careerbot.extract import about_other_occupation, is_medical_advice, lead_quote, on_topic  # noqa: E402
 from careerbot.intent import read_question  # noqa: E402
 from careerbot.lexical import tokenize  # noqa: E402
 from careerbot.loading import engine_for  # noqa: E402
@@ -81,8 +82,9 @@ def main(gold_path: str) -> None:
     for item in items:
         if not item.get("answerable", True):
             continue
-        _, _, ranked = pipeline(engine, item["question"])
-        labels = [int(has_fact(engine.index.units[c.unit].text, item["fact"])
+        q, _, ranked = pipeline(engine, item["question"])
+        # a unit is right when what careerbot would quote for it (itself, or its list) states the fact
+        labels = [int(has_fact(lead_quote(engine, q, c, ranked).text, item["fact"])
                       and engine.index.units[c.unit].source in item["guides"]) for c in ranked]
         if not any(labels):
             continue
@@ -100,8 +102,8 @@ def main(gold_path: str) -> None:
     D, t = [], []
     for item in items:
         q, reading, ranked = pipeline(engine, item["question"])
-        if not ranked or is_medical_advice(q):
-            continue
+        if not ranked or is_medical_advice(q) or about_other_occupation(q) or not on_topic(engine, q):
+            continue  # declined by rule before the model is asked
         stems = tokenize([q.text])[0]
         hits = sum(1 for s in stems if s in engine.lexical.vocabulary) / max(1, len(stems))
         second = ranked[1].score if len(ranked) > 1 else 0.0

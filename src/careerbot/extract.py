@@ -25,15 +25,6 @@ MEDICAL = re.compile(
     r"chest|lump|allerg\w*|insulin|side effects?)\b", re.I)
 
 
-# Questions that ask for several things: "what soft skills...", "pros and cons", "what does a manager oversee"
-LIST_QUESTION = re.compile(
-    r"\b(?:skills|abilities|qualities|traits|strengths|pros|cons|advantages|disadvantages|downsides|upsides|"
-    r"benefits|perks|drawbacks|challenges|mistakes|pitfalls|speciali[sz]ations|specialties|niches|duties|"
-    r"responsibilities|tasks|tools|software|technolog(?:y|ies)|tech stack|settings|places|employers|workplaces|"
-    r"types|kinds|examples|areas|courses|subjects|classes|steps|options|tips)\b"
-    r"|\bwhat (?:does|do|will) (?:an? |the )?[\w ]{0,40}\b(?:do|oversee|handle|manage)\b", re.I)
-
-
 @dataclass(frozen=True)
 class Quote:
     """A span of one guide to quote: one answer unit, or a list of items quoted whole."""
@@ -185,25 +176,30 @@ def _list_window(engine: Engine, run: tuple[int, ...], best: int, scores: dict[i
     units = engine.index.units
     at = run.index(best)
     window = (at, at)
-    value = -1.0
+    value = (-1.0, 0)
     for i in range(1 if from_start else at + 1):
         for j in range(at, len(run)):
             if units[run[j]].end - units[run[i]].start > LIST_MAX_CHARS:
                 break
-            v = sum(scores.get(run[k], 0.0) for k in range(i, j + 1))
+            v = (sum(scores.get(run[k], 0.0) for k in range(i, j + 1)), j - i)  # best-scored, then longest
             if v > value:
                 window, value = (i, j), v
     return window
 
 
 def _introduces(engine: Engine, unit: int) -> int | None:
-    """The list a sentence ending in a colon introduces ("here are some key areas MPMs oversee:"), if any."""
+    """The list a unit introduces, if any: a sentence ending in a colon ("here are some key areas MPMs
+    oversee:") or a unit that holds the list's heading ("Afternoon (12:00 PM - 3:00 PM) / Focus: ...")."""
     units = engine.index.units
-    u = units[unit]
-    if u.kind != "sentence" or not u.text.rstrip().endswith(":") or unit + 1 >= len(units):
-        return None
     run_no = engine.list_of.get(unit + 1)
-    return run_no if run_no is not None and engine.lists[run_no][0] == unit + 1 else None
+    if run_no is None or engine.lists[run_no][0] != unit + 1:
+        return None
+    u, first = units[unit], units[unit + 1]
+    if u.source != first.source:
+        return None
+    colon = u.kind == "sentence" and u.text.rstrip().endswith(":")
+    heading = bool(first.section) and u.text.rstrip().endswith(first.section)
+    return run_no if colon or heading else None
 
 
 def _list_quote(engine: Engine, c: Candidate, scores: dict[int, float]) -> Quote | None:
@@ -229,14 +225,18 @@ def _list_quote(engine: Engine, c: Candidate, scores: dict[int, float]) -> Quote
     return Quote(spans[0], first.start, last.end, text[first.start:last.end], c.score)
 
 
+def lead_quote(engine: Engine, question: Question, c: Candidate, ranked: list[Candidate]) -> Quote:
+    """How the best unit is quoted: itself, or for a question asking for several things ("what soft
+    skills...") the list it is an item of or introduces."""
+    listed = _list_quote(engine, c, {k.unit: k.score for k in ranked}) if question.wants_list else None
+    return listed or _unit_quote(engine, c)
+
+
 def quotes(engine: Engine, question: Question, chosen: list[Candidate], ranked: list[Candidate]) -> list[Quote]:
-    """What to quote for the chosen units: each unit itself, except that a question asking for several things
-    ("what soft skills...") is answered with the list its best unit is an item of."""
+    """What to quote for the chosen units: the best one as `lead_quote` says, the others as they are
+    (unless the first quote already holds them)."""
     if not chosen:
         return []
-    listed = _list_quote(engine, chosen[0], {c.unit: c.score for c in ranked}) \
-        if LIST_QUESTION.search(question.text) else None
-    if listed is None:
-        return [_unit_quote(engine, c) for c in chosen]
-    return [listed] + [_unit_quote(engine, c) for c in chosen[1:]
-                       if not listed.start <= engine.index.units[c.unit].start < listed.end]
+    lead = lead_quote(engine, question, chosen[0], ranked)
+    return [lead] + [_unit_quote(engine, c) for c in chosen[1:]
+                     if not lead.start <= engine.index.units[c.unit].start < lead.end]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 # Words that signal each intent in a question; matched on word prefixes, and forgiving one typo.
 INTENT_WORDS: dict[str, tuple[str, ...]] = {
-    "salary": ("salary", "salaries", "pay", "paid", "pays", "earn", "earns", "earning", "earnings", "wage", "wages",
+    "salary": ("salary", "salaries", "median", "pay", "paid", "pays", "earn", "earns", "earning", "earnings", "wage", "wages",
                "income", "compensation", "money", "make", "makes", "making", "bonus", "bonuses", "raise", "dollars",
                "usd", "cash", "$", "£", "€"),
     "cost": ("cost", "costs", "tuition", "expensive", "price", "afford", "fee", "fees", "cheap"),
@@ -40,6 +40,15 @@ _REMOTE = re.compile(r"remote|on-site|onsite|in-office|hybrid|physical presence"
 _OUTLOOK = re.compile(r"growth|grow|demand|outlook|openings|job market", re.I)
 
 
+# Questions that ask for several things: "what soft skills...", "pros and cons", "what does a manager oversee"
+LIST_QUESTION = re.compile(
+    r"\b(?:skills|abilities|qualities|traits|strengths|pros|cons|advantages|disadvantages|downsides|upsides|"
+    r"benefits|perks|drawbacks|challenges|mistakes|pitfalls|speciali[sz]ations|specialties|niches|duties|"
+    r"responsibilities|tasks|tools|software|technolog(?:y|ies)|tech stack|settings|places|employers|workplaces|"
+    r"types|kinds|examples|areas|courses|subjects|classes|steps|options|tips)\b"
+    r"|\bwhat (?:does|do|will) (?:an? |the )?[\w ]{0,40}\b(?:do|oversee|handle|manage)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Question:
     """A question as careerbot reads it: its text, content words and intents."""
@@ -48,6 +57,7 @@ class Question:
     words: tuple[str, ...]
     intents: frozenset[str]
     levels: frozenset[str] = frozenset()  # seniority words it uses: "entry", "senior", "director"...
+    wants_list: bool = False  # it asks for several things, which a list in a guide answers
 
 
 def _matches(word: str, keys: tuple[str, ...]) -> bool:
@@ -84,8 +94,11 @@ def read_question(text: str) -> Question:
     if re.search(r"\bstands? for\b|\bacronym|\babbreviat|what does [a-z]{2,6} mean|^\W*[a-z]{2,6}\W*\?*\W*$", lowered):
         intents.add("define")
     words = tuple(dict.fromkeys(t for t in tokens if t not in QUESTION_STOP and len(t) > 1))
-    levels = frozenset(w for w in re.findall(r"[a-z]+", lowered) if w in LEVEL_WORDS)
-    return Question(text=text, words=words, intents=frozenset(intents), levels=levels)
+    # "not assistant, not senior": a level the question rules out is not one it asks about
+    ruled_out = set(re.findall(r"\b(?:not|non|no|excluding|except)[\s-]+(?:an? |the )?([a-z]+)", lowered))
+    levels = frozenset(w for w in re.findall(r"[a-z]+", lowered) if w in LEVEL_WORDS and w not in ruled_out)
+    return Question(text=text, words=words, intents=frozenset(intents), levels=levels,
+                    wants_list=bool(LIST_QUESTION.search(text)))
 
 
 def offers(unit_text: str) -> frozenset[str]:

@@ -20,7 +20,7 @@ from .intent import FIGURE_INTENTS, LEVEL_WORDS, Question
 FEATURES = (
     "dense", "chunk", "lexical", "intent", "figure_miss", "role_yes", "role_no", "level_match", "level_extra",
     "acronym_def", "fact", "row", "item", "short", "section_question", "unit_overlap", "section_overlap",
-    "definition", "place", "place_miss",
+    "definition", "place", "place_miss", "list_answer",
 )
 DECLINE_FEATURES = ("top_score", "dense", "chunk", "unit_overlap", "figure_miss", "unknown", "specific",
                     "margin", "lexical_hits")
@@ -71,17 +71,19 @@ class UnitSignals:
     kind: str
     short: bool
     section_question: bool
+    listed: bool = False  # an item of a list, a list on its own, or the sentence that introduces one
 
 
-def unit_signals(text: str, section: str, kind: str, stems: list[str], section_stems: list[str]) -> UnitSignals:
-    """Precompute a unit's question-independent signals."""
+def unit_signals(text: str, section: str, kind: str, stems: list[str], section_stems: list[str],
+                 listed: bool = False) -> UnitSignals:
+    """Precompute a unit's question-independent signals; `listed` when it can be quoted as a list."""
     head = re.findall(r"[a-z]+", text[:80].lower())
     return UnitSignals(
         stems=frozenset(stems), section_stems=frozenset(section_stems),
         words=frozenset(re.findall(r"[a-z]+", f"{section} {text}".lower())),
         levels=frozenset(w for w in head if w in LEVEL_WORDS),
         defines=defined_acronyms(text),
-        kind=kind, short=len(text) < 40, section_question=section.endswith("?"),
+        kind=kind, short=len(text) < 40, section_question=section.endswith("?"), listed=listed,
     )
 
 
@@ -112,6 +114,7 @@ def features(sig: UnitSignals, offers: frozenset[str], question: Question, q_ste
         1.0 if "define" in wanted and sig.defines & set(question.words) else 0.0,
         1.0 if places and any(set(p.split()) <= sig.words for p in places) else 0.0,
         1.0 if places and not any(set(p.split()) <= sig.words for p in places) else 0.0,
+        1.0 if question.wants_list and sig.listed else 0.0,
     ]
 
 

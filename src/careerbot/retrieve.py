@@ -110,6 +110,16 @@ def item_runs(units: list) -> list[tuple[int, ...]]:
     return runs
 
 
+def listable(units: list, lists: list[tuple[int, ...]]) -> set[int]:
+    """Units a list question can be answered with: items of a list, an item that is a list on its own
+    (several lines), and a sentence ending in a colon just before a list."""
+    found = {i for run in lists for i in run}
+    found |= {i for i, u in enumerate(units) if u.kind == "item" and u.text.count("\n") >= 2}
+    found |= {run[0] - 1 for run in lists if run[0] > 0 and units[run[0] - 1].source == units[run[0]].source
+              and units[run[0] - 1].text.rstrip().endswith((":", units[run[0]].section or ":"))}
+    return found
+
+
 ANCHOR_UNITS = 6  # a word used in this many answer units is one of the guides' topics
 
 
@@ -150,6 +160,7 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
         vocabulary.update(words(c.section))
     lists = item_runs(index.units)
     unit_tokens = tokenize([u.text for u in index.units])
+    listed = listable(index.units, lists)
     sections = sorted({u.section for u in index.units})
     section_tokens = dict(zip(sections, tokenize(sections)))  # one call for all: each call has a fixed cost
     return Engine(
@@ -161,8 +172,8 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
         role_words=role_words,
         role_phrases=role_phrases,
         reader=Reader(frozenset(vocabulary), frozenset(years), frozenset(lexical.vocabulary)),
-        signals=[unit_signals(u.text, u.section, u.kind, text_tokens, section_tokens[u.section])
-                 for u, text_tokens in zip(index.units, unit_tokens)],
+        signals=[unit_signals(u.text, u.section, u.kind, text_tokens, section_tokens[u.section], i in listed)
+                 for i, (u, text_tokens) in enumerate(zip(index.units, unit_tokens))],
         chunk_units=chunk_units,
         encode=query_encoder(index, encoder),
         lists=lists,

@@ -23,7 +23,7 @@ SHORTHAND = {
     "yrs": "years", "yr": "year", "admin": "administrative", "govt": "government", "avg": "average",
     "exp": "experience", "uni": "university", "reqs": "requirements", "info": "information", "hrs": "hours",
     "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "dollars": "USD",
-    "rn": "nurse", "peso": "MXN", "pesos": "MXN", "rupee": "INR", "rupees": "INR", "yen": "JPY", "yuan": "CNY",
+    "rn": "nurse", "asst": "assistant", "sr": "senior", "jr": "junior", "peso": "MXN", "pesos": "MXN", "rupee": "INR", "rupees": "INR", "yen": "JPY", "yuan": "CNY",
 }
 _WORD = re.compile(r"[A-Za-z]+")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
