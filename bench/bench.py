@@ -1,6 +1,6 @@
 """Benchmark careerbot: index build time, warm and cold latency, memory, and answer quality against baselines.
 
-    .venv/bin/python bench/bench.py [--gold tests/data/qa.jsonl] [--heldout bench/data/heldout.jsonl] [--json]
+    .venv/bin/python bench/bench.py [--gold tests/data/qa.jsonl] [--heldout bench/data/heldout.jsonl bench/data/heldout2.jsonl] [--json]
 
 Markdown tables (or JSON with --json) go to standard output, progress to standard error. The index is built
 into a temporary folder, so the project's own index/ is never touched. Every system is scored by
@@ -96,8 +96,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
     p = argparse.ArgumentParser(description="Benchmark careerbot's speed, memory and answer quality.")
     p.add_argument("--gold", type=Path, default=PROJECT_ROOT / "tests/data/qa.jsonl", help="gold question file")
-    p.add_argument("--heldout", type=Path, default=PROJECT_ROOT / "bench/data/heldout.jsonl",
-                   help="second gold file, scored the same way; skipped when missing")
+    p.add_argument("--heldout", type=Path, nargs="+",
+                   default=[PROJECT_ROOT / "bench/data/heldout.jsonl", PROJECT_ROOT / "bench/data/heldout2.jsonl"],
+                   help="more gold files, scored the same way; each skipped when missing")
     p.add_argument("--corpus", type=Path, default=PROJECT_ROOT / "corpus", help="folder of guides")
     p.add_argument("--cold-runs", type=int, default=3, help="fresh `careerbot ask` processes to time")
     p.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
@@ -120,7 +121,7 @@ def display_name(path: Path) -> str:
 def gold_files(args: argparse.Namespace) -> dict[str, list[dict]]:
     """The gold items of each usable gold file, by display name; missing or broken files are reported and skipped."""
     golds = {}
-    for path in dict.fromkeys([args.gold, args.heldout]):
+    for path in dict.fromkeys([args.gold, *args.heldout]):
         if not path.is_file():
             log(f"gold file {path} not found: skipped")
             continue

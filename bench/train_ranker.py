@@ -102,7 +102,8 @@ def main(gold_path: str) -> None:
     D, t = [], []
     for item in items:
         q, reading, ranked = pipeline(engine, item["question"])
-        if not ranked or is_medical_advice(q) or about_other_occupation(q) or not on_topic(engine, q):
+        if not ranked or is_medical_advice(q) or about_other_occupation(q) or not on_topic(engine, q) \
+                or reading.pay_bases:
             continue  # declined by rule before the model is asked
         stems = tokenize([q.text])[0]
         hits = sum(1 for s in stems if s in engine.lexical.vocabulary) / max(1, len(stems))

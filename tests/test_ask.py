@@ -145,3 +145,30 @@ def test_other_occupations_and_trivia_are_declined(ask_shared, question):
 def test_a_nurse_asking_about_management_is_answered(ask_shared):
     a = ask_shared("im a nurse, do i need a degree to become a practice manager")
     assert a.answered and a.citations
+
+
+def test_pay_on_a_basis_the_guides_never_give_is_declined(ask_shared):
+    a = ask_shared("whats the weekly pay of a medical practice manager")
+    assert not a.answered and a.citations == [], a.text
+
+
+def test_who_gives_a_credential_is_answered_with_the_organisation(ask_shared):
+    a = ask_shared("which organization awards the CMM certification?")
+    assert a.answered
+    check_verbatim(a)
+    assert "Professional Association of Health Care Office Management" in a.text or "PAHCOM" in a.text
+
+
+def test_make_and_money_are_pay_words_only_when_they_ask_about_pay(ask_shared):
+    mistakes = ask_shared("what mistakes do beginners make as practice managers")
+    assert mistakes.answered and "$" not in mistakes.text
+    assert mistakes.citations[0].section == "Common Mistakes of Beginners"
+    money = ask_shared("does a medical office manager deal with the money side, like receivables?")
+    assert money.answered and "receivable" in money.text
+    pay = ask_shared("do practice managers make good money")
+    assert pay.answered and "$" in pay.text
+
+
+def test_a_sentence_listing_examples_answers_a_list_question(ask_shared):
+    a = ask_shared("which entry-level positions lead to practice management?")
+    assert a.answered and "billing specialist" in a.text, a.text

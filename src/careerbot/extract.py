@@ -116,7 +116,7 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
     if is_medical_advice(question):
         return Decision([], min(0.2, confidence(engine, question, ranked, reading)), "medical")
     conf = confidence(engine, question, ranked, reading)
-    if about_other_occupation(question) or not on_topic(engine, question):
+    if about_other_occupation(question) or not on_topic(engine, question) or reading.pay_bases:
         return Decision([], min(conf, decline_threshold() / 2), "not covered")
     if _defines_asked_acronym(best):
         conf = max(conf, decline_threshold())  # "what does HIPAA stand for", and a guide spells it out
@@ -227,8 +227,9 @@ def _list_quote(engine: Engine, c: Candidate, scores: dict[int, float]) -> Quote
 
 def lead_quote(engine: Engine, question: Question, c: Candidate, ranked: list[Candidate]) -> Quote:
     """How the best unit is quoted: itself, or for a question asking for several things ("what soft
-    skills...") the list it is an item of or introduces."""
-    listed = _list_quote(engine, c, {k.unit: k.score for k in ranked}) if question.wants_list else None
+    skills...") the list it is an item of or introduces; a unit that introduces a list always brings it."""
+    wants_list = question.wants_list or _introduces(engine, c.unit) is not None  # "...oversee:" needs its list
+    listed = _list_quote(engine, c, {k.unit: k.score for k in ranked}) if wants_list else None
     return listed or _unit_quote(engine, c)
 
 

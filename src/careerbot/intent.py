@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # Words that signal each intent in a question; matched on word prefixes, and forgiving one typo.
 INTENT_WORDS: dict[str, tuple[str, ...]] = {
     "salary": ("salary", "salaries", "median", "pay", "paid", "pays", "earn", "earns", "earning", "earnings", "wage", "wages",
-               "income", "compensation", "money", "make", "makes", "making", "bonus", "bonuses", "raise", "dollars",
+               "income", "compensation", "bonus", "bonuses", "raise", "dollars",
                "usd", "cash", "$", "£", "€"),
     "cost": ("cost", "costs", "tuition", "expensive", "price", "afford", "fee", "fees", "cheap"),
     "education": ("degree", "degrees", "bachelor", "bachelors", "master", "masters", "mha", "mba", "associate",
@@ -20,6 +20,23 @@ INTENT_WORDS: dict[str, tuple[str, ...]] = {
                 "hiring", "security", "stable"),
     "remote": ("remote", "remotely", "home", "hybrid", "wfh", "telework", "onsite"),
 }
+# "make" and "money" ask about pay unless the question makes something else or handles money for the practice
+_MAKE = re.compile(r"\bmak(?:e|es|ing)\b")
+_MADE_OTHER = re.compile(r"\b(?:mistakes?|errors?|decisions?|changes?|difference|impact|sense|sure|friends|"
+                         r"appointments?|switch|jump|move|transition|schedules?|plans?|improvements?|calls?|hires?|"
+                         r"progress)\b")
+_MONEY_WORD = re.compile(r"\bmoney\b")
+_MONEY_HANDLED = re.compile(
+    r"\bmoney side\b|\b(?:handl|manag|track|collect|count|deal|budget|spend)\w* (?:the |with )?money")
+# A question asking who gives something (a credential, a program): the answer names an organisation
+_WHO_GIVES = re.compile(
+    r"\bwho (?:gives?|offers?|issues?|awards?|grants?|runs?|administers?|provides?|certifies|accredits?|hands? out|"
+    r"is behind|sponsors?)\b|\b(?:which|what) (?:organi[sz]ations?|associations?|bod(?:y|ies)|groups?|"
+    r"institutions?|societ(?:y|ies)|agenc(?:y|ies))\b|\b(?:offered|issued|given|awarded|run) by\b")
+_ORGANISATION = re.compile(
+    r"\b(?:offered|issued|awarded|granted|administered|provided|run|given) by\b|\bfrom (?:the )?(?:[A-Z][a-z]+ ){0,6}"
+    r"(?:[A-Z]{3,}|Association|College|Institute|Society|Academy)|\b(?:[Oo]rgani[sz]ations?|bodies|associations?) "
+    r"(?:like|such as)\b")
 LEVEL_WORDS = frozenset("entry junior mid senior assistant director regional lead head chief executive "
                         "experienced beginner".split())
 # Intents that need a figure of a kind in the answer: a question about pay needs an amount.
@@ -45,7 +62,7 @@ LIST_QUESTION = re.compile(
     r"\b(?:skills|abilities|qualities|traits|strengths|pros|cons|advantages|disadvantages|downsides|upsides|"
     r"benefits|perks|drawbacks|challenges|mistakes|pitfalls|speciali[sz]ations|specialties|niches|duties|"
     r"responsibilities|tasks|tools|software|technolog(?:y|ies)|tech stack|settings|places|employers|workplaces|"
-    r"types|kinds|examples|areas|courses|subjects|classes|steps|options|tips)\b"
+    r"types|kinds|examples|areas|courses|subjects|classes|steps|options|tips|jobs|roles|positions|systems|platforms)\b"
     r"|\bwhat (?:does|do|will) (?:an? |the )?[\w ]{0,40}\b(?:do|oversee|handle|manage)\b", re.I)
 
 
@@ -73,12 +90,19 @@ def read_question(text: str) -> Question:
     tokens = re.findall(r"[$£€]|[\w'’-]+", text.lower())
     intents = {name for name, keys in INTENT_WORDS.items() if any(_matches(t, keys) for t in tokens)}
     lowered = text.lower()
+    if _MAKE.search(lowered) and not _MADE_OTHER.search(lowered):
+        intents.add("salary")  # "what do office managers make"
+    if _MONEY_WORD.search(lowered) and not _MONEY_HANDLED.search(lowered):
+        intents.add("salary")  # "is the money good"
+    if _WHO_GIVES.search(lowered):
+        intents.add("organisation")
     growth = re.search(r"\bgrow|\bgrowth|\bdemand", lowered)
     if re.search(r"how (?:quickly|fast)", lowered) and growth:
         intents.add("percent")  # "how fast are these jobs growing": a growth rate
     elif re.search(r"how (?:long|many (?:years|months|weeks|hours)|much time|soon|quickly|fast)|how many yrs", lowered):
         intents.add("duration")
-    elif re.search(r"how much experience|years? of experience|experience (?:do|does|is|are) .{0,20}need", lowered):
+    elif re.search(r"how much (?:[\w-]+ ){0,3}experience|years? of experience|experience (?:do|does|is|are) .{0,20}need",
+                   lowered):
         intents.add("duration")
     elif re.search(r"how many\b", lowered):
         intents.add("count")
@@ -87,7 +111,8 @@ def read_question(text: str) -> Question:
     if change:
         intents.add("percent")  # "how much did wait times drop": a share, not a salary
         intents.discard("salary")
-    elif re.search(r"\bhow much\b(?! (?:experience|time|education|school))", lowered) and "cost" not in intents:
+    elif re.search(r"\bhow much\b(?!(?: [\w-]+){0,3} (?:experience|time|education|school|training|study))", lowered) \
+            and "cost" not in intents:
         intents.add("salary")
     if re.search(r"\b(?:percent|percentage|rate|rates|ratio)\b|%", lowered):
         intents.add("percent")
@@ -120,6 +145,8 @@ def offers(unit_text: str) -> frozenset[str]:
         found.add("outlook")
     if _REMOTE.search(unit_text):
         found.add("remote")
+    if _ORGANISATION.search(unit_text):
+        found.add("organisation")
     return frozenset(found)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -16,10 +17,10 @@ import numpy as np
 
 from .errors import CareerbotError, IndexError_
 from .index import REBUILD, Index, role_of, unit_passage
-from .intent import Question, figures, offers
+from .intent import QUESTION_STOP, Question, figures, offers
 from .lexical import Lexical, tokenize, words
 from .ranking import UnitSignals, features, rank_score, unit_signals
-from .terms import Reader
+from .terms import Reader, pay_bases
 
 DENSE_K = 48
 LEXICAL_K = 24
@@ -45,6 +46,7 @@ class Engine:
     list_of: dict[int, int] = field(default_factory=dict)  # item unit -> its run in `lists`
     corpus: Path | None = None  # where the guides' text is read, to quote a list whole
     anchors: frozenset[str] = frozenset()  # stems that tie a question to these careers (see `topic_stems`)
+    title_stems: frozenset[str] = frozenset()  # stems of the guides' titles ("medic", "practic", "manag")
 
 
 @dataclass
@@ -110,13 +112,20 @@ def item_runs(units: list) -> list[tuple[int, ...]]:
     return runs
 
 
+# A sentence that lists examples in line: "entry-level positions like medical secretary, administrative
+# assistant, or billing specialist"
+INLINE_LIST = re.compile(
+    r"\b(?:like|such as|including|e\.g\.,?)\s+[^,.;:]{2,60}(?:,\s*[^,.;:]{2,60}){1,},?\s+(?:and|or)\s+")
+
+
 def listable(units: list, lists: list[tuple[int, ...]]) -> set[int]:
     """Units a list question can be answered with: items of a list, an item that is a list on its own
-    (several lines), and a sentence ending in a colon just before a list."""
+    (several lines), a sentence ending in a colon just before a list, and a sentence listing examples in line."""
     found = {i for run in lists for i in run}
     found |= {i for i, u in enumerate(units) if u.kind == "item" and u.text.count("\n") >= 2}
     found |= {run[0] - 1 for run in lists if run[0] > 0 and units[run[0] - 1].source == units[run[0]].source
               and units[run[0] - 1].text.rstrip().endswith((":", units[run[0]].section or ":"))}
+    found |= {i for i, u in enumerate(units) if u.kind == "sentence" and INLINE_LIST.search(u.text)}
     return found
 
 
@@ -161,17 +170,20 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
     lists = item_runs(index.units)
     unit_tokens = tokenize([u.text for u in index.units])
     listed = listable(index.units, lists)
+    unit_offers = [offers(u.text) for u in index.units]
     sections = sorted({u.section for u in index.units})
     section_tokens = dict(zip(sections, tokenize(sections)))  # one call for all: each call has a fixed cost
     return Engine(
         index=index,
         lexical=lexical,
-        offers=[offers(u.text) for u in index.units],
+        offers=unit_offers,
         figures=[figures(u.text) for u in index.units],
         duplicate_of=duplicate_of,
         role_words=role_words,
         role_phrases=role_phrases,
-        reader=Reader(frozenset(vocabulary), frozenset(years), frozenset(lexical.vocabulary)),
+        reader=Reader(frozenset(vocabulary), frozenset(years), frozenset(lexical.vocabulary),
+                      frozenset({"year"}).union(*(pay_bases(u.text) for u, o in zip(index.units, unit_offers)
+                                                  if "salary" in o))),
         signals=[unit_signals(u.text, u.section, u.kind, text_tokens, section_tokens[u.section], i in listed)
                  for i, (u, text_tokens) in enumerate(zip(index.units, unit_tokens))],
         chunk_units=chunk_units,
@@ -180,6 +192,7 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
         list_of={i: n for n, run in enumerate(lists) for i in run},
         corpus=corpus,
         anchors=topic_stems(index, unit_tokens),
+        title_stems=frozenset(t for ts in tokenize(list(index.titles.values()) or [""]) for t in ts),
     )
 
 
@@ -199,6 +212,11 @@ def _search(faiss_index, qvec: np.ndarray, k: int, allowed: np.ndarray | None):
     scores, ids = faiss_index.search(qvec.reshape(1, -1), k, params=params)
     keep = ids[0] >= 0
     return scores[0][keep], ids[0][keep]
+
+
+@lru_cache(maxsize=1)
+def _stop_stems() -> frozenset[str]:
+    return frozenset(t for ts in tokenize(sorted(QUESTION_STOP)) for t in ts)
 
 
 def named_guides(engine: Engine, question: Question) -> set[str]:
@@ -261,14 +279,21 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
             c.dense = float(s)
     named = named_guides(engine, question)
     q_stems = frozenset(q_tokens)
+    # a section on the asked topic that the named role's guides lack: there, another guide answers
+    topic = q_stems - engine.title_stems - _stop_stems()
+    headed = {i: len(topic & engine.signals[i].section_stems) for i in found}
+    named_best = max((h for i, h in headed.items() if idx.units[i].source in named), default=0)
     for c in found.values():
         u = idx.units[c.unit]
         if u.chunk not in chunk_sim:
             chunk_sim[u.chunk] = float(idx.chunk_vectors.reconstruct(u.chunk) @ qvec)
         c.chunk = chunk_sim[u.chunk]
         c.lexical = float(lex[c.unit] / top_lex) if top_lex > 0 else 0.0
+        role = role_match(named, u.source)
+        if role == 0.0 and headed[c.unit] > named_best:
+            role = 0.5
         c.features = features(engine.signals[c.unit], engine.offers[c.unit], question, q_stems, c.dense, c.chunk,
-                              c.lexical, role_match(named, u.source), places)
+                              c.lexical, role, places)
         c.score = rank_score(c.features)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     seen: set[int] = set()

@@ -25,6 +25,15 @@ SHORTHAND = {
     "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "dollars": "USD",
     "rn": "nurse", "asst": "assistant", "sr": "senior", "jr": "junior", "peso": "MXN", "pesos": "MXN", "rupee": "INR", "rupees": "INR", "yen": "JPY", "yuan": "CNY",
 }
+# The period pay is given for ("hourly", "per month"): a question about pay per hour is one the guides cannot
+# answer when no passage that names an amount gives pay per hour
+_PAY_BASIS = re.compile(r"\b(hour|week|month|day)ly\b|\b(?:per|an|a|each|every|by the) (hour|week|month|day)\b", re.I)
+_PAY_WORD = re.compile(r"\b(?:pay|paid|salar\w*|wages?|earn\w*|make|makes|income|rate)\b", re.I)
+
+
+def pay_bases(text: str) -> set[str]:
+    """The periods a text gives pay for: {"hour"} for "$25 per hour" or "hourly"."""
+    return {m.group(1) or m.group(2) for m in _PAY_BASIS.finditer(text)}
 _WORD = re.compile(r"[A-Za-z]+")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
@@ -37,6 +46,7 @@ class Reading:
     unknown: tuple[str, ...]
     specific: tuple[str, ...]
     places: frozenset[str] = frozenset()  # places named that the guides do mention
+    pay_bases: tuple[str, ...] = ()  # periods it asks pay for that the guides never give pay for ("hour")
 
 
 @lru_cache(maxsize=1)
@@ -57,8 +67,10 @@ def zipf(word: str) -> float:
 class Reader:
     """Knows the corpus vocabulary and reads questions against it."""
 
-    def __init__(self, vocabulary: frozenset[str], corpus_text_years: frozenset[str], stems: frozenset[str]):
+    def __init__(self, vocabulary: frozenset[str], corpus_text_years: frozenset[str], stems: frozenset[str],
+                 bases: frozenset[str] = frozenset({"year"})):
         self.vocabulary = vocabulary
+        self.bases = bases  # the periods the guides give pay for (see `pay_bases`)
         self.stems = stems
         self.years = corpus_text_years
         self._by_first: dict[str, list[str]] = {}
@@ -105,8 +117,9 @@ class Reader:
         named = self._places(text)
         specific += [p for p in named if not all(w in self.vocabulary for w in p.split())]
         specific += [y for y in _YEAR.findall(text) if y not in self.years]
+        bases = tuple(sorted(pay_bases(text) - self.bases)) if _PAY_WORD.search(text) else ()
         known_places = frozenset(p for p in named if all(w in self.vocabulary for w in p.split()))
-        return Reading(mended, tuple(unknown), tuple(dict.fromkeys(specific)), known_places)
+        return Reading(mended, tuple(unknown), tuple(dict.fromkeys(specific)), known_places, bases)
 
     @staticmethod
     def _places(text: str) -> list[str]:
