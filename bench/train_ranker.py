@@ -25,7 +25,7 @@ from careerbot.ask import clean_question  # noqa: E402
 from careerbot.evaluate import has_fact, load_gold  # noqa: E402
 from careerbot.extract import about_other_occupation, is_medical_advice, lead_quote, on_topic  # noqa: E402
 from careerbot.intent import read_question  # noqa: E402
-from careerbot.lexical import tokenize  # noqa: E402
+from careerbot.lexical import text_tokens  # noqa: E402
 from careerbot.loading import engine_for  # noqa: E402
 from careerbot.retrieve import candidates  # noqa: E402
 from careerbot.settings import resolve  # noqa: E402
@@ -105,7 +105,7 @@ def main(gold_path: str) -> None:
         if not ranked or is_medical_advice(q) or about_other_occupation(q) or not on_topic(engine, q) \
                 or reading.pay_bases:
             continue  # declined by rule before the model is asked
-        stems = tokenize([q.text])[0]
+        stems = text_tokens(q.text)
         hits = sum(1 for s in stems if s in engine.lexical.vocabulary) / max(1, len(stems))
         second = ranked[1].score if len(ranked) > 1 else 0.0
         D.append(ranking.decline_vector(ranked[0].features, ranked[0].score, second, len(reading.unknown),

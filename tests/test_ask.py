@@ -172,3 +172,18 @@ def test_make_and_money_are_pay_words_only_when_they_ask_about_pay(ask_shared):
 def test_a_sentence_listing_examples_answers_a_list_question(ask_shared):
     a = ask_shared("which entry-level positions lead to practice management?")
     assert a.answered and "billing specialist" in a.text, a.text
+
+
+def test_what_an_acronym_is_short_for_is_answered(ask_shared):
+    a = ask_shared("what is cmpe short for")
+    assert a.answered and "Certified Medical Practice Executive" in a.text, a.text
+
+
+def test_what_a_question_sets_aside_is_not_what_it_asks(ask_shared):
+    a = ask_shared("apart from salary, what extras like bonuses or profit sharing do practice managers get")
+    assert a.answered and "profit-sharing" in a.text, a.text
+
+
+def test_chat_filler_is_not_read_as_a_term_the_guides_lack(ask_shared):
+    a = ask_shared("im a receptionist rn, how long until i could be a practice manager tbh")
+    assert a.answered and "years" in a.text, a.text

@@ -17,6 +17,7 @@ LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list 
 SECOND_GAP = 2.0  # a second unit joins when its log-odds are within this of the best unit's
 THIRD_GAP = 0.75  # and a third when within this
 DISAGREE_GAP = 5.0  # another guide's different figure joins when within this
+DEFINE_DEPTH = 10  # how far down the ranking a unit spelling out an asked acronym is looked for
 
 MEDICAL = re.compile(
     r"\b(?:symptoms?|diagnos\w*|treat(?:ment|ing)?|medicat\w*|medicine|dos(?:e|age)|prescri\w*|pills?|migraine|"
@@ -70,10 +71,10 @@ def about_other_occupation(question: Question) -> bool:
 def on_topic(engine: Engine, question: Question) -> bool:
     """Whether a question uses any word that ties it to the guides (a topic, a heading word, what it asks
     for) or a rare term they use (an acronym such as PAHCOM): "capital of Australia" uses none."""
-    from .lexical import tokenize
+    from .lexical import text_tokens
     from .terms import RARE_ZIPF, zipf
 
-    if set(tokenize([question.text])[0]) & engine.anchors:
+    if set(text_tokens(question.text)) & engine.anchors:
         return True
     known = engine.reader.vocabulary
     return any(w in known and zipf(w) < RARE_ZIPF for w in re.findall(r"[a-z]+", question.text.lower()))
@@ -88,11 +89,11 @@ def is_medical_advice(question: Question) -> bool:
 
 def confidence(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading) -> float:
     """How likely the guides answer the question with the best unit, in [0, 1]."""
-    from .lexical import tokenize
+    from .lexical import text_tokens
 
     best = ranked[0]
     second = ranked[1].score if len(ranked) > 1 else 0.0
-    stems = tokenize([question.text])[0]
+    stems = text_tokens(question.text)
     hits = sum(1 for t in stems if t in engine.lexical.vocabulary) / max(1, len(stems))
     return answer_probability(decline_vector(best.features, best.score, second, len(reading.unknown),
                                              len(reading.specific), len(question.words), hits))
@@ -118,8 +119,13 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
     conf = confidence(engine, question, ranked, reading)
     if about_other_occupation(question) or not on_topic(engine, question) or reading.pay_bases:
         return Decision([], min(conf, decline_threshold() / 2), "not covered")
-    if _defines_asked_acronym(best):
-        conf = max(conf, decline_threshold())  # "what does HIPAA stand for", and a guide spells it out
+    if "define" in question.intents:
+        # "what does HIPAA stand for": the best unit that spells it out answers, if one is near the top
+        spelled = next((c for c in ranked[:DEFINE_DEPTH] if _defines_asked_acronym(c)), None)
+        if spelled is not None:
+            best = spelled
+            ranked = [best] + [c for c in ranked if c is not best]
+            conf = max(conf, decline_threshold())
     if conf < decline_threshold():
         return Decision([], conf, "not covered")
     chosen = [best]

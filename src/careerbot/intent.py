@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Words that signal each intent in a question; matched on word prefixes, and forgiving one typo.
 INTENT_WORDS: dict[str, tuple[str, ...]] = {
@@ -77,19 +78,33 @@ class Question:
     wants_list: bool = False  # it asks for several things, which a list in a guide answers
 
 
+TYPO_CUTOFF = 0.85  # difflib similarity at which a question word is read as a mistyped intent word
+
+
 def _matches(word: str, keys: tuple[str, ...]) -> bool:
     if word in keys:
         return True
     if len(word) >= 5:
-        return bool(difflib.get_close_matches(word, [k for k in keys if len(k) >= 5], n=1, cutoff=0.85))
+        # only keys of a near length can reach the cutoff: similarity <= 2 * shorter / (sum of lengths)
+        near = [k for k in keys if len(k) >= 5 and 2 * min(len(k), len(word)) >= TYPO_CUTOFF * (len(k) + len(word))]
+        return bool(near and difflib.get_close_matches(word, near, n=1, cutoff=TYPO_CUTOFF))
     return False
+
+
+@lru_cache(maxsize=8192)
+def _word_intents(word: str) -> frozenset[str]:
+    """The intents one question word signals, typos forgiven."""
+    return frozenset(name for name, keys in INTENT_WORDS.items() if _matches(word, keys))
 
 
 def read_question(text: str) -> Question:
     """Split a question into content words and recognise what kind of answer it wants."""
-    tokens = re.findall(r"[$£€]|[\w'’-]+", text.lower())
-    intents = {name for name, keys in INTENT_WORDS.items() if any(_matches(t, keys) for t in tokens)}
     lowered = text.lower()
+    tokens = re.findall(r"[$£€]|[\w'’-]+", lowered)
+    # "besides salary, ... profit sharing": what the question sets aside is not what it asks about
+    aside = set(re.findall(r"\b(?:besides|other than|apart from|aside from|excluding|except(?: for)?)\s+"
+                           r"(?:the |just |only |a |an |their |base )?([\w'’-]+)", lowered))
+    intents = set().union(*(_word_intents(t) for t in tokens if t not in aside))
     if _MAKE.search(lowered) and not _MADE_OTHER.search(lowered):
         intents.add("salary")  # "what do office managers make"
     if _MONEY_WORD.search(lowered) and not _MONEY_HANDLED.search(lowered):
@@ -116,7 +131,8 @@ def read_question(text: str) -> Question:
         intents.add("salary")
     if re.search(r"\b(?:percent|percentage|rate|rates|ratio)\b|%", lowered):
         intents.add("percent")
-    if re.search(r"\bstands? for\b|\bacronym|\babbreviat|what does [a-z]{2,6} mean|^\W*[a-z]{2,6}\W*\?*\W*$", lowered):
+    if re.search(r"\bstands? for\b|\bshort for\b|\b(?:full|long) form\b|\bacronym|\babbreviat|"
+                 r"what does [a-z]{2,6} mean|\bmeaning of [a-z]{2,6}\b|^\W*[a-z]{2,6}\W*\?*\W*$", lowered):
         intents.add("define")
     words = tuple(dict.fromkeys(t for t in tokens if t not in QUESTION_STOP and len(t) > 1))
     # "not assistant, not senior": a level the question rules out is not one it asks about

@@ -25,6 +25,12 @@ def tokenize(texts: list[str]) -> list[list[str]]:
                           return_ids=False, show_progress=False)
 
 
+@lru_cache(maxsize=1024)
+def text_tokens(text: str) -> tuple[str, ...]:
+    """`tokenize` for one text, remembered: a question's tokens are asked for at several steps."""
+    return tuple(tokenize([text])[0])
+
+
 class Lexical:
     """A BM25 index over a fixed list of passages."""
 

@@ -124,11 +124,13 @@ def weights() -> dict:
     return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
 
 
-def rank_score(vector: list[float]) -> float:
-    """A candidate's score in [0, 1]: how likely it is the unit that answers."""
+def rank_scores(vectors: list[list[float]]) -> np.ndarray:
+    """Candidates' scores in [0, 1]: how likely each is the unit that answers."""
+    if not vectors:
+        return np.zeros(0)
     m = weights()["rank"]
-    z = m["bias"] + float(np.dot(m["w"], vector))
-    return 1.0 / (1.0 + math.exp(-z))
+    z = m["bias"] + np.asarray(vectors, dtype=float) @ np.asarray(m["w"])
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def decline_vector(top: list[float], top_score: float, second_score: float, unknown: int, specific: int,

@@ -18,8 +18,8 @@ import numpy as np
 from .errors import CareerbotError, IndexError_
 from .index import REBUILD, Index, role_of, unit_passage
 from .intent import QUESTION_STOP, Question, figures, offers
-from .lexical import Lexical, tokenize, words
-from .ranking import UnitSignals, features, rank_score, unit_signals
+from .lexical import Lexical, text_tokens, tokenize, words
+from .ranking import UnitSignals, features, rank_scores, unit_signals
 from .terms import Reader, pay_bases
 
 DENSE_K = 48
@@ -184,8 +184,8 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
         reader=Reader(frozenset(vocabulary), frozenset(years), frozenset(lexical.vocabulary),
                       frozenset({"year"}).union(*(pay_bases(u.text) for u, o in zip(index.units, unit_offers)
                                                   if "salary" in o))),
-        signals=[unit_signals(u.text, u.section, u.kind, text_tokens, section_tokens[u.section], i in listed)
-                 for i, (u, text_tokens) in enumerate(zip(index.units, unit_tokens))],
+        signals=[unit_signals(u.text, u.section, u.kind, stems, section_tokens[u.section], i in listed)
+                 for i, (u, stems) in enumerate(zip(index.units, unit_tokens))],
         chunk_units=chunk_units,
         encode=query_encoder(index, encoder),
         lists=lists,
@@ -256,7 +256,7 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
     chunk_sim = {int(i): float(s) for s, i in zip(chunk_scores, chunk_ids)}
     top_chunks = set(list(chunk_sim)[:CHUNK_K])
 
-    q_tokens = tokenize([question.text])[0]
+    q_tokens = text_tokens(question.text)
     lex = engine.lexical.scores(q_tokens)
     if allowed_units is not None:
         mask = np.zeros_like(lex, dtype=bool)
@@ -294,7 +294,8 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
             role = 0.5
         c.features = features(engine.signals[c.unit], engine.offers[c.unit], question, q_stems, c.dense, c.chunk,
                               c.lexical, role, places)
-        c.score = rank_score(c.features)
+    for c, score in zip(found.values(), rank_scores([c.features for c in found.values()])):
+        c.score = float(score)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     seen: set[int] = set()
     unique = []

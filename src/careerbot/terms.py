@@ -23,8 +23,12 @@ SHORTHAND = {
     "yrs": "years", "yr": "year", "admin": "administrative", "govt": "government", "avg": "average",
     "exp": "experience", "uni": "university", "reqs": "requirements", "info": "information", "hrs": "hours",
     "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "dollars": "USD",
-    "rn": "nurse", "asst": "assistant", "sr": "senior", "jr": "junior", "peso": "MXN", "pesos": "MXN", "rupee": "INR", "rupees": "INR", "yen": "JPY", "yuan": "CNY",
+    "asst": "assistant", "sr": "senior", "jr": "junior", "peso": "MXN", "pesos": "MXN", "rupee": "INR",
+    "rupees": "INR", "yen": "JPY", "yuan": "CNY",
 }
+# Chat filler that says nothing about the question ("im a receptionist rn"): neither a term nor unknown
+CHAT_FILLER = frozenset("im ive id ill rn tbh idk pls plz u ur lol btw imo ngl fyi thx thanks hi hey hello ok okay "
+                        "gonna wanna kinda sorta ya yeah".split())
 # The period pay is given for ("hourly", "per month"): a question about pay per hour is one the guides cannot
 # answer when no passage that names an amount gives pay per hour
 _PAY_BASIS = re.compile(r"\b(hour|week|month|day)ly\b|\b(?:per|an|a|each|every|by the) (hour|week|month|day)\b", re.I)
@@ -34,6 +38,8 @@ _PAY_WORD = re.compile(r"\b(?:pay|paid|salar\w*|wages?|earn\w*|make|makes|income
 def pay_bases(text: str) -> set[str]:
     """The periods a text gives pay for: {"hour"} for "$25 per hour" or "hourly"."""
     return {m.group(1) or m.group(2) for m in _PAY_BASIS.finditer(text)}
+
+
 _WORD = re.compile(r"[A-Za-z]+")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
@@ -82,7 +88,7 @@ class Reader:
     def _mend(self, word: str) -> str | None:
         """The corpus word meant by a lower-case `word`: itself when known, a shorthand's expansion, the
         nearest corpus word for a typo; None when nothing fits."""
-        if word in self.vocabulary or word in QUESTION_STOP:
+        if word in self.vocabulary or word in QUESTION_STOP or word in CHAT_FILLER:
             return word
         if word in SHORTHAND:
             expansion = SHORTHAND[word]
