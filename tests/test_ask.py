@@ -187,3 +187,12 @@ def test_what_a_question_sets_aside_is_not_what_it_asks(ask_shared):
 def test_chat_filler_is_not_read_as_a_term_the_guides_lack(ask_shared):
     a = ask_shared("im a receptionist rn, how long until i could be a practice manager tbh")
     assert a.answered and "years" in a.text, a.text
+
+
+@pytest.mark.parametrize("question, contrast", [
+    ("practice manager vs hospital administrator - whats the difference", "Unlike a hospital administrator"),
+    ("is an office manager the same as a clinical manager", "Unlike a clinical manager"),
+])
+def test_a_comparison_is_answered_with_the_sentence_that_draws_it(ask_shared, question, contrast):
+    a = ask_shared(question)
+    assert a.answered and a.text.startswith(contrast), a.text

@@ -38,6 +38,10 @@ _ORGANISATION = re.compile(
     r"\b(?:offered|issued|awarded|granted|administered|provided|run|given) by\b|\bfrom (?:the )?(?:[A-Z][a-z]+ ){0,6}"
     r"(?:[A-Z]{3,}|Association|College|Institute|Society|Academy)|\b(?:[Oo]rgani[sz]ations?|bodies|associations?) "
     r"(?:like|such as)\b")
+# A question comparing two roles, and a unit that draws the contrast ("Unlike a hospital administrator who...")
+_COMPARE = re.compile(r"\bdiffer(?:ence|ent|s)?\b|\bvs\.?\b|\bversus\b|\bcompared?\b|\bsame (?:as|thing)\b|"
+                      r"\bdistinguish")
+_CONTRAST = re.compile(r"\b(?:[Uu]nlike|[Ww]hereas|[Ii]n contrast|[Cc]ompared (?:to|with)|differs?|[Dd]istinct from)\b")
 LEVEL_WORDS = frozenset("entry junior mid senior assistant director regional lead head chief executive "
                         "experienced beginner".split())
 # Intents that need a figure of a kind in the answer: a question about pay needs an amount.
@@ -111,6 +115,8 @@ def read_question(text: str) -> Question:
         intents.add("salary")  # "is the money good"
     if _WHO_GIVES.search(lowered):
         intents.add("organisation")
+    if _COMPARE.search(lowered):
+        intents.add("compare")
     growth = re.search(r"\bgrow|\bgrowth|\bdemand", lowered)
     if re.search(r"how (?:quickly|fast)", lowered) and growth:
         intents.add("percent")  # "how fast are these jobs growing": a growth rate
@@ -163,6 +169,8 @@ def offers(unit_text: str) -> frozenset[str]:
         found.add("remote")
     if _ORGANISATION.search(unit_text):
         found.add("organisation")
+    if _CONTRAST.search(unit_text):
+        found.add("compare")
     return frozenset(found)
 
 
