@@ -196,3 +196,25 @@ def test_chat_filler_is_not_read_as_a_term_the_guides_lack(ask_shared):
 def test_a_comparison_is_answered_with_the_sentence_that_draws_it(ask_shared, question, contrast):
     a = ask_shared(question)
     assert a.answered and a.text.startswith(contrast), a.text
+
+
+def test_who_is_asking_is_not_what_they_ask(ask_shared):
+    a = ask_shared("i'm a dental biller with 2 yrs exp, how long would it take me to become a practice manager?")
+    assert a.answered and "years" in a.text, a.text
+
+
+def test_a_place_a_guide_gives_pay_for_is_answered_even_with_cost_of_living_beside_it(ask_shared):
+    a = ask_shared("how much would a practice manager make in brazil")
+    assert a.answered and "BRL" in a.text, a.text
+
+
+def test_earning_a_credential_is_not_a_pay_question(ask_shared):
+    a = ask_shared("how do i earn the CMM credential")
+    assert a.answered and "CMM" in a.text and "USD" not in a.text and "$" not in a.text, a.text
+
+
+def test_a_colon_sentence_quoted_after_the_first_brings_its_list(ask_shared):
+    a = ask_shared("what are the main areas an MPM handles")
+    assert a.answered
+    check_verbatim(a)
+    assert not any(c.quote.rstrip().endswith(":") for c in a.citations), a.text

@@ -103,6 +103,15 @@ def _defines_asked_acronym(c: Candidate) -> bool:
     return bool(c.features) and c.features[FEATURES.index("definition")] == 1.0
 
 
+def _names_asked_place(c: Candidate) -> bool:
+    return bool(c.features) and c.features[FEATURES.index("place")] == 1.0
+
+
+def _meets_intent(c: Candidate) -> bool:
+    f = dict(zip(FEATURES, c.features))
+    return f.get("intent", 0.0) == 1.0 and f.get("figure_miss", 0.0) == 0.0
+
+
 def _logit(p: float) -> float:
     p = min(max(p, 1e-9), 1 - 1e-9)
     return math.log(p / (1 - p))
@@ -126,6 +135,8 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
             best = spelled
             ranked = [best] + [c for c in ranked if c is not best]
             conf = max(conf, decline_threshold())
+    if reading.places and _names_asked_place(best) and _meets_intent(best):
+        conf = max(conf, decline_threshold())  # "what do they earn in Brazil", and a guide gives Brazil's figure
     if conf < decline_threshold():
         return Decision([], conf, "not covered")
     chosen = [best]
@@ -240,10 +251,16 @@ def lead_quote(engine: Engine, question: Question, c: Candidate, ranked: list[Ca
 
 
 def quotes(engine: Engine, question: Question, chosen: list[Candidate], ranked: list[Candidate]) -> list[Quote]:
-    """What to quote for the chosen units: the best one as `lead_quote` says, the others as they are
-    (unless the first quote already holds them)."""
+    """What to quote for the chosen units: the best one as `lead_quote` says, the others as they are or with
+    the list they introduce (unless an earlier quote already holds them)."""
     if not chosen:
         return []
-    lead = lead_quote(engine, question, chosen[0], ranked)
-    return [lead] + [_unit_quote(engine, c) for c in chosen[1:]
-                     if not lead.start <= engine.index.units[c.unit].start < lead.end]
+    scores = {k.unit: k.score for k in ranked}
+    found = [lead_quote(engine, question, chosen[0], ranked)]
+    for c in chosen[1:]:
+        start = engine.index.units[c.unit].start
+        if any(q.start <= start < q.end for q in found):
+            continue  # already quoted, in a list
+        listed = _list_quote(engine, c, scores) if _introduces(engine, c.unit) is not None else None
+        found.append(listed or _unit_quote(engine, c))
+    return found

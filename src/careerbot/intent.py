@@ -26,6 +26,8 @@ _MAKE = re.compile(r"\bmak(?:e|es|ing)\b")
 _MADE_OTHER = re.compile(r"\b(?:mistakes?|errors?|decisions?|changes?|difference|impact|sense|sure|friends|"
                          r"appointments?|switch|jump|move|transition|schedules?|plans?|improvements?|calls?|hires?|"
                          r"progress)\b")
+_EARNED_OTHER = re.compile(r"\bearn\w* (?:an? |the |my |your |their |this )?(?:[\w-]+ ){0,2}(?:certif\w*|credentials?|"
+                           r"degrees?|designations?|diplomas?|certs?|licen[cs]es?|promotions?|titles?|respect|trust)\b")
 _MONEY_WORD = re.compile(r"\bmoney\b")
 _MONEY_HANDLED = re.compile(
     r"\bmoney side\b|\b(?:handl|manag|track|collect|count|deal|budget|spend)\w* (?:the |with )?money")
@@ -42,6 +44,15 @@ _ORGANISATION = re.compile(
 _COMPARE = re.compile(r"\bdiffer(?:ence|ent|s)?\b|\bvs\.?\b|\bversus\b|\bcompared?\b|\bsame (?:as|thing)\b|"
                       r"\bdistinguish")
 _CONTRAST = re.compile(r"\b(?:[Uu]nlike|[Ww]hereas|[Ii]n contrast|[Cc]ompared (?:to|with)|differs?|[Dd]istinct from)\b")
+# What it takes to get something ("what do you have to do to get certified"), and a unit that says it
+_STEPS_ASKED = re.compile(r"\bwhat (?:do|does|would|will) (?:i|you|one|someone|they|he|she) (?:\w+ )?(?:have|need) to do\b|"
+                          r"\b(?:requirements?|prerequisites?|eligib\w*|qualify)\b")
+_REQUIREMENT = re.compile(r"\b(?:requires?|required|requirements?|prerequisites?|eligib\w*|must)\b", re.I)
+# Which days or hours the job takes, and a unit that names them
+_DAYS_ASKED = re.compile(r"\b(?:weekends?|weekdays?|what days|which days|mon(?:day)?-fri(?:day)?|9-5|nine to five|"
+                         r"schedule|shifts?)\b")
+_DAYS = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|business hours|"
+                   r"9(?::00)?\s*(?:AM|am)?\s*(?:-|to)\s*5)", re.I)
 LEVEL_WORDS = frozenset("entry junior mid senior assistant director regional lead head chief executive "
                         "experienced beginner".split())
 # Intents that need a figure of a kind in the answer: a question about pay needs an amount.
@@ -51,7 +62,7 @@ QUESTION_STOP = frozenset(
     "who whom how why when where can could should would will i me my we our you your it its this that these those "
     "there any some as if so than then into about much many much more most get got need needs".split())
 
-_COST_WORDS = re.compile(r"\b(?:cost|costs|tuition|fees?|price|range from \$1,000)\b", re.I)
+_COST_WORDS = re.compile(r"\b(?:cost|costs|tuition|fees?|price|range from \$1,000)\b(?! of living)", re.I)
 _NUMBER = re.compile(r"\d")
 _MONEY = re.compile(r"[$£€]|\b(?:USD|GBP|EUR|CAD|AUD|SGD|DKK|SEK|NOK|CHF|MXN|BRL|INR|JPY|NZD)\b")
 _DURATION = re.compile(r"\b\d+\s*(?:[-–]\s*\d+\s*)?\+?\s*(?:years?|months?|weeks?)\b", re.I)
@@ -108,6 +119,8 @@ def read_question(text: str) -> Question:
     # "besides salary, ... profit sharing": what the question sets aside is not what it asks about
     aside = set(re.findall(r"\b(?:besides|other than|apart from|aside from|excluding|except(?: for)?)\s+"
                            r"(?:the |just |only |a |an |their |base )?([\w'’-]+)", lowered))
+    if _EARNED_OTHER.search(lowered):
+        aside |= {"earn", "earns", "earned", "earning"}  # "earn an ACMPE certification" is not about pay
     intents = set().union(*(_word_intents(t) for t in tokens if t not in aside))
     if _MAKE.search(lowered) and not _MADE_OTHER.search(lowered):
         intents.add("salary")  # "what do office managers make"
@@ -117,6 +130,10 @@ def read_question(text: str) -> Question:
         intents.add("organisation")
     if _COMPARE.search(lowered):
         intents.add("compare")
+    if _STEPS_ASKED.search(lowered):
+        intents.add("requirement")
+    if _DAYS_ASKED.search(lowered):
+        intents.add("schedule")
     growth = re.search(r"\bgrow|\bgrowth|\bdemand", lowered)
     if re.search(r"how (?:quickly|fast)", lowered) and growth:
         intents.add("percent")  # "how fast are these jobs growing": a growth rate
@@ -171,6 +188,10 @@ def offers(unit_text: str) -> frozenset[str]:
         found.add("organisation")
     if _CONTRAST.search(unit_text):
         found.add("compare")
+    if _REQUIREMENT.search(unit_text):
+        found.add("requirement")
+    if _DAYS.search(unit_text):
+        found.add("schedule")
     return frozenset(found)
 
 

@@ -28,7 +28,7 @@ SHORTHAND = {
 }
 # Chat filler that says nothing about the question ("im a receptionist rn"): neither a term nor unknown
 CHAT_FILLER = frozenset("im ive id ill rn tbh idk pls plz u ur lol btw imo ngl fyi thx thanks hi hey hello ok okay "
-                        "gonna wanna kinda sorta ya yeah".split())
+                        "gonna wanna kinda sorta ya yeah m s t d ll ve re".split())  # and what "i'm" leaves
 # The period pay is given for ("hourly", "per month"): a question about pay per hour is one the guides cannot
 # answer when no passage that names an amount gives pay per hour
 _PAY_BASIS = re.compile(r"\b(hour|week|month|day)ly\b|\b(?:per|an|a|each|every|by the) (hour|week|month|day)\b", re.I)
@@ -41,6 +41,8 @@ def pay_bases(text: str) -> set[str]:
 
 
 _WORD = re.compile(r"[A-Za-z]+")
+# Who is asking: "i'm a medical biller with 3 yrs exp, ..." (up to three words after it)
+_CONTEXT = re.compile(r"\b(?:i'?m|i am|i work as|i'?ve been|i was|currently)\s+(?:an?\s+)?((?:[\w-]+\s*){1,3})", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
@@ -107,11 +109,14 @@ class Reader:
         """Mend the question's words and sort out the ones the guides never use."""
         unknown: list[str] = []
         specific: list[str] = []
+        context = [m.span(1) for m in _CONTEXT.finditer(text)]
 
         def fix(m: re.Match[str]) -> str:
             word = m.group(0)
             lower = word.lower()
             found = self.mend(lower)
+            if found is None and any(a <= m.start() < b for a, b in context):
+                return word  # who is asking ("i'm a medical biller"), not what they ask about
             if found is None:
                 unknown.append(lower)
                 if zipf(lower) < RARE_ZIPF or (word.isupper() and len(word) >= 2) or lower in SHORTHAND:
