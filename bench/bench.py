@@ -97,7 +97,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Benchmark careerbot's speed, memory and answer quality.")
     p.add_argument("--gold", type=Path, default=PROJECT_ROOT / "tests/data/qa.jsonl", help="gold question file")
     p.add_argument("--heldout", type=Path, nargs="+",
-                   default=[PROJECT_ROOT / f"bench/data/{name}.jsonl" for name in ("heldout", "heldout2", "heldout3", "heldout4")],
+                   default=sorted((PROJECT_ROOT / "bench/data").glob("heldout*.jsonl")),
                    help="more gold files, scored the same way; each skipped when missing")
     p.add_argument("--corpus", type=Path, default=PROJECT_ROOT / "corpus", help="folder of guides")
     p.add_argument("--cold-runs", type=int, default=3, help="fresh `careerbot ask` processes to time")
