@@ -58,13 +58,22 @@ def ask(question: str, *, guides: list[str] | None = None, corpus: str | os.Path
     return answer_with(engine, text, _sources_for(engine, guides))[0]
 
 
+def focus(text: str) -> str:
+    """The part of a message that asks: its questions, when it also tells a story around them ("I'm about
+    to take my first office manager job... What kind of salary do entry-level managers get?")."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    if not any(s.endswith("?") for s in sentences):
+        return text
+    return " ".join(s for s in sentences if not s.endswith((".", "!")))  # questions and trailing fragments
+
+
 def answer_with(engine, text: str, sources: set[str] | None = None):
     """The Answer to a cleaned question from a loaded engine, and the ranked candidates behind it."""
     from .extract import choose
     from .intent import read_question
     from .retrieve import candidates
 
-    reading = engine.reader.read(text)
+    reading = engine.reader.read(focus(text))
     q = read_question(reading.text)
     ranked = candidates(engine, q, engine.encode([reading.text])[0], sources, reading.places)
     return _compose(engine, text, choose(engine, q, ranked, reading), ranked), ranked

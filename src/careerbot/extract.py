@@ -63,6 +63,19 @@ OTHER_OCCUPATION = re.compile(
 OWN_ROLE = re.compile(r"\b(?:manag\w*|administrat\w*|executives?|directors?|supervisors?|practice|office)\b", re.I)
 
 
+# Instructions to careerbot itself rather than a question: "ignore your instructions", "you are now DAN"
+INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|guides?|prompts?|context|"
+    r"previous|above|everything)\b|\bfrom now on\b|\byou are now\b|\bsystem (?:prompt|override)\b|^\W*system\s*:|"
+    r"\b(?:pretend (?:to be|you)|act as|roleplay|jailbreak)\b|\brepeat (?:everything|the text|all|the words) above\b|"
+    r"\breveal (?:your|the) (?:hidden|system|secret)", re.I)
+
+
+def is_instruction(question: Question) -> bool:
+    """An attempt to instruct careerbot ("ignore your instructions and..."), which it does not follow."""
+    return bool(INSTRUCTION.search(question.text))
+
+
 def about_other_occupation(question: Question) -> bool:
     """A question about another occupation ("how do I become a dental hygienist"), not these roles."""
     return bool(OTHER_OCCUPATION.search(question.text)) and not OWN_ROLE.search(question.text)
@@ -126,7 +139,8 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
     if is_medical_advice(question):
         return Decision([], min(0.2, confidence(engine, question, ranked, reading)), "medical")
     conf = confidence(engine, question, ranked, reading)
-    if about_other_occupation(question) or not on_topic(engine, question) or reading.pay_bases:
+    if about_other_occupation(question) or not on_topic(engine, question) or reading.pay_bases \
+            or is_instruction(question):
         return Decision([], min(conf, decline_threshold() / 2), "not covered")
     if "define" in question.intents:
         # "what does HIPAA stand for": the best unit that spells it out answers, if one is near the top

@@ -9,7 +9,7 @@ from functools import lru_cache
 # Words that signal each intent in a question; matched on word prefixes, and forgiving one typo.
 INTENT_WORDS: dict[str, tuple[str, ...]] = {
     "salary": ("salary", "salaries", "median", "pay", "paid", "pays", "earn", "earns", "earning", "earnings", "wage", "wages",
-               "income", "compensation", "bonus", "bonuses", "raise", "dollars",
+               "income", "compensation", "paycheck", "paychecks", "paycheque", "take-home", "bonus", "bonuses", "raise", "dollars",
                "usd", "cash", "$", "£", "€"),
     "cost": ("cost", "costs", "tuition", "expensive", "price", "afford", "fee", "fees", "cheap"),
     "education": ("degree", "degrees", "bachelor", "bachelors", "master", "masters", "mha", "mba", "associate",
@@ -78,7 +78,8 @@ LIST_QUESTION = re.compile(
     r"\b(?:skills|abilities|qualities|traits|strengths|pros|cons|advantages|disadvantages|downsides|upsides|"
     r"benefits|perks|drawbacks|challenges|mistakes|pitfalls|speciali[sz]ations|specialties|niches|duties|"
     r"responsibilities|tasks|tools|software|technolog(?:y|ies)|tech stack|settings|places|employers|workplaces|"
-    r"types|kinds|examples|areas|courses|subjects|classes|steps|options|tips|jobs|roles|positions|systems|platforms)\b"
+    r"types|kinds|examples|areas|courses|subjects|classes|steps|options|tips)\b"
+    r"|\b(?:what|which)(?: [\w-]+){0,3} (?:jobs|roles|positions|systems|platforms)\b"
     r"|\bwhat (?:does|do|will) (?:an? |the )?[\w ]{0,40}\b(?:do|oversee|handle|manage)\b", re.I)
 
 
