@@ -238,3 +238,13 @@ def test_the_story_around_a_question_does_not_drown_it(ask_shared):
 def test_paycheck_asks_about_pay(ask_shared):
     a = ask_shared("whats the paycheck like for a director of medical practice operations")
     assert a.answered and "$145k" in a.text, a.text
+
+
+def test_which_named_things_is_answered_with_the_names(ask_shared):
+    a = ask_shared("what billing code systems does a medical practice manager have to understand")
+    assert a.answered and "ICD-10" in a.text, a.text
+
+
+def test_when_in_the_year_is_answered_with_the_season(ask_shared):
+    a = ask_shared("what time of year do clinics tend to hire office managers")
+    assert a.answered and "late winter or early spring" in a.text, a.text

@@ -53,6 +53,16 @@ _DAYS_ASKED = re.compile(r"\b(?:weekends?|weekdays?|what days|which days|mon(?:d
                          r"schedule|shifts?)\b")
 _DAYS = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|business hours|"
                    r"9(?::00)?\s*(?:AM|am)?\s*(?:-|to)\s*5)", re.I)
+# When in the year ("best time of year to apply"), and a unit that names a season or month
+_SEASON_ASKED = re.compile(r"\btime of (?:the )?year\b|\bwhich months?\b|\bwhat months?\b|\bseason|\bwhen\b.{0,60}"
+                           r"\b(?:hire|hiring|hires|apply|recruit\w*)\b")
+_SEASON = re.compile(r"\b(?:winter|spring|summer|autumn|January|February|March|April|May|June|July|August|September|"
+                     r"October|November|December|budget cycles?|fiscal year)\b")
+# Which named things ("which coding systems", "what software"), and a unit that names several: "(CPT, ICD-10, HCPCS)"
+_NAMES_ASKED = re.compile(r"\b(?:what|which)(?: [\w-]+){0,3} (?:systems|software|platforms|codes|code sets|laws|"
+                          r"regulations|programs|apps|databases)\b")
+_NAMED_LIST = re.compile(r"\([^()]*[A-Z][^()]*,[^()]*[A-Z][^()]*\)")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,6}\b")
 LEVEL_WORDS = frozenset("entry junior mid senior assistant director regional lead head chief executive "
                         "experienced beginner".split())
 # Intents that need a figure of a kind in the answer: a question about pay needs an amount.
@@ -135,6 +145,10 @@ def read_question(text: str) -> Question:
         intents.add("requirement")
     if _DAYS_ASKED.search(lowered):
         intents.add("schedule")
+    if _SEASON_ASKED.search(lowered):
+        intents.add("season")
+    if _NAMES_ASKED.search(lowered):
+        intents.add("names")
     growth = re.search(r"\bgrow|\bgrowth|\bdemand", lowered)
     if re.search(r"how (?:quickly|fast)", lowered) and growth:
         intents.add("percent")  # "how fast are these jobs growing": a growth rate
@@ -193,6 +207,10 @@ def offers(unit_text: str) -> frozenset[str]:
         found.add("requirement")
     if _DAYS.search(unit_text):
         found.add("schedule")
+    if _SEASON.search(unit_text):
+        found.add("season")
+    if _NAMED_LIST.search(unit_text) or len(set(_ACRONYM.findall(unit_text))) >= 3:
+        found.add("names")
     return frozenset(found)
 
 
