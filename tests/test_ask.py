@@ -248,3 +248,8 @@ def test_which_named_things_is_answered_with_the_names(ask_shared):
 def test_when_in_the_year_is_answered_with_the_season(ask_shared):
     a = ask_shared("what time of year do clinics tend to hire office managers")
     assert a.answered and "late winter or early spring" in a.text, a.text
+
+
+def test_the_top_of_the_ladder_is_answered_with_the_top_level(ask_shared):
+    a = ask_shared("whats the top job you can reach on the medical manager career path")
+    assert a.answered and a.text.startswith("Director of Medical Services"), a.text

@@ -63,6 +63,13 @@ _NAMES_ASKED = re.compile(r"\b(?:what|which)(?: [\w-]+){0,3} (?:systems|software
                           r"regulations|programs|apps|databases)\b")
 _NAMED_LIST = re.compile(r"\([^()]*[A-Z][^()]*,[^()]*[A-Z][^()]*\)")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,6}\b")
+# Who is asking: "i'm a medical biller with 3 yrs exp", "i already work as a medical admin assistant" (the
+# words after it describe the asker, not what they ask about)
+ASKER = re.compile(r"\b(?:i'?m|i am|i (?:\w+ )?work as|i'?ve been|i was|currently)\s+(?:an?\s+)?((?:[\w-]+\s*){1,3})",
+                   re.I)
+# "the highest level", "top job": the top of the ladder
+_TOP_LEVEL = re.compile(r"\b(?:highest|top|most senior|ultimate|final|last)\b.{0,20}\b(?:level|position|role|job|rung|"
+                        r"title|step|stage)s?\b")
 LEVEL_WORDS = frozenset("entry junior mid senior assistant director regional lead head chief executive "
                         "experienced beginner".split())
 # Intents that need a figure of a kind in the answer: a question about pay needs an amount.
@@ -175,7 +182,11 @@ def read_question(text: str) -> Question:
     words = tuple(dict.fromkeys(t for t in tokens if t not in QUESTION_STOP and len(t) > 1))
     # "not assistant, not senior": a level the question rules out is not one it asks about
     ruled_out = set(re.findall(r"\b(?:not|non|no|excluding|except)[\s-]+(?:an? |the )?([a-z]+)", lowered))
-    levels = frozenset(w for w in re.findall(r"[a-z]+", lowered) if w in LEVEL_WORDS and w not in ruled_out)
+    about = ASKER.sub(" ", lowered)  # "i work as an assistant": the asker's level, not the one asked about
+    levels = {w for w in re.findall(r"[a-z]+", about) if w in LEVEL_WORDS and w not in ruled_out}
+    if _TOP_LEVEL.search(lowered):
+        levels |= {"director", "chief", "executive", "head"}
+    levels = frozenset(levels)
     return Question(text=text, words=words, intents=frozenset(intents), levels=levels,
                     wants_list=bool(LIST_QUESTION.search(text)))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .intent import QUESTION_STOP
+from .intent import ASKER, QUESTION_STOP
 
 CUTOFF = 0.8  # difflib similarity for a typo to be mended to a corpus word
 COMMON_ZIPF = 3.0  # words at least this frequent in English are real words, never "mended"
@@ -41,8 +41,6 @@ def pay_bases(text: str) -> set[str]:
 
 
 _WORD = re.compile(r"[A-Za-z]+")
-# Who is asking: "i'm a medical biller with 3 yrs exp, ..." (up to three words after it)
-_CONTEXT = re.compile(r"\b(?:i'?m|i am|i work as|i'?ve been|i was|currently)\s+(?:an?\s+)?((?:[\w-]+\s*){1,3})", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
@@ -109,7 +107,7 @@ class Reader:
         """Mend the question's words and sort out the ones the guides never use."""
         unknown: list[str] = []
         specific: list[str] = []
-        context = [m.span(1) for m in _CONTEXT.finditer(text)]
+        context = [m.span(1) for m in ASKER.finditer(text)]
 
         def fix(m: re.Match[str]) -> str:
             word = m.group(0)
