@@ -67,7 +67,7 @@ OWN_ROLE = re.compile(r"\b(?:manag\w*|administrat\w*|executives?|directors?|supe
 INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|guides?|prompts?|context|"
     r"previous|above|everything)\b|\bfrom now on\b|\byou are now\b|\bsystem (?:prompt|override)\b|^\W*system\s*:|"
-    r"\b(?:pretend (?:to be|you)|act as|roleplay|jailbreak)\b|\brepeat (?:everything|the text|all|the words) above\b|"
+    r"\b(?:pretend (?:to be|you)|jailbreak)\b|\brepeat (?:everything|the text|all|the words) above\b|"
     r"\breveal (?:your|the) (?:hidden|system|secret)", re.I)
 
 

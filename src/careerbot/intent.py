@@ -8,9 +8,9 @@ from functools import lru_cache
 
 # Words that signal each intent in a question; matched on word prefixes, and forgiving one typo.
 INTENT_WORDS: dict[str, tuple[str, ...]] = {
-    "salary": ("salary", "salaries", "median", "pay", "paid", "pays", "earn", "earns", "earning", "earnings", "wage", "wages",
-               "income", "compensation", "paycheck", "paychecks", "paycheque", "take-home", "bonus", "bonuses", "raise", "dollars",
-               "usd", "cash", "$", "£", "€"),
+    "salary": ("salary", "salaries", "median", "pay", "paid", "pays", "earn", "earns", "earning", "earnings", "wage",
+               "wages", "income", "compensation", "paycheck", "paychecks", "paycheque", "take-home", "bonus", "bonuses",
+               "raise", "dollars", "usd", "cash", "$", "£", "€"),
     "cost": ("cost", "costs", "tuition", "expensive", "price", "afford", "fee", "fees", "cheap"),
     "education": ("degree", "degrees", "bachelor", "bachelors", "master", "masters", "mha", "mba", "associate",
                   "associates", "college", "university", "school", "study", "major", "education", "educational",
@@ -68,8 +68,7 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,6}\b")
 ASKER = re.compile(r"\b(?:i'?m|i am|i (?:\w+ )?work as|i'?ve been|i was|currently)\s+(?:an?\s+)?((?:[\w-]+\s*){1,3})",
                    re.I)
 # "the highest level", "top job": the top of the ladder
-_TOP_LEVEL = re.compile(r"\b(?:highest|top|most senior|ultimate|final|last)\b.{0,20}\b(?:level|position|role|job|rung|"
-                        r"title|step|stage)s?\b")
+_TOP_LEVEL = re.compile(r"\b(?:highest|top|most senior|ultimate)\b.{0,20}\b(?:level|position|role|job|rung|title)s?\b")
 LEVEL_WORDS = frozenset("entry junior mid senior assistant director regional lead head chief executive "
                         "experienced beginner".split())
 # Intents that need a figure of a kind in the answer: a question about pay needs an amount.
