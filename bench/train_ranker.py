@@ -23,8 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from careerbot import ranking  # noqa: E402
 from careerbot.ask import clean_question  # noqa: E402
 from careerbot.evaluate import has_fact, load_gold  # noqa: E402
-from careerbot.extract import (about_other_occupation, is_instruction, is_medical_advice, lead_quote,  # noqa: E402
-                               on_topic)
+from careerbot.extract import lead_quote, rule_decline  # noqa: E402
 from careerbot.intent import read_question  # noqa: E402
 from careerbot.lexical import text_tokens  # noqa: E402
 from careerbot.loading import engine_for  # noqa: E402
@@ -103,8 +102,7 @@ def main(gold_path: str) -> None:
     D, t = [], []
     for item in items:
         q, reading, ranked = pipeline(engine, item["question"])
-        if not ranked or is_medical_advice(q) or about_other_occupation(q) or not on_topic(engine, q) \
-                or reading.pay_bases or is_instruction(q):
+        if not ranked or rule_decline(engine, q):
             continue  # declined by rule before the model is asked
         stems = text_tokens(q.text)
         hits = sum(1 for s in stems if s in engine.lexical.vocabulary) / max(1, len(stems))

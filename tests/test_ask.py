@@ -147,8 +147,10 @@ def test_a_nurse_asking_about_management_is_answered(ask_shared):
     assert a.answered and a.citations
 
 
-def test_pay_on_a_basis_the_guides_never_give_is_declined(ask_shared):
-    a = ask_shared("whats the weekly pay of a medical practice manager")
+@pytest.mark.parametrize("question", ["whats the weekly pay of a medical practice manager",
+                                      "whats the hourly rate for an office manager"])
+def test_pay_on_a_basis_the_guides_never_give_is_declined(ask_shared, question):
+    a = ask_shared(question)
     assert not a.answered and a.citations == [], a.text
 
 
@@ -169,26 +171,6 @@ def test_make_and_money_are_pay_words_only_when_they_ask_about_pay(ask_shared):
     assert pay.answered and "$" in pay.text
 
 
-def test_a_sentence_listing_examples_answers_a_list_question(ask_shared):
-    a = ask_shared("which entry-level positions lead to practice management?")
-    assert a.answered and "billing specialist" in a.text, a.text
-
-
-def test_what_an_acronym_is_short_for_is_answered(ask_shared):
-    a = ask_shared("what is cmpe short for")
-    assert a.answered and "Certified Medical Practice Executive" in a.text, a.text
-
-
-def test_what_a_question_sets_aside_is_not_what_it_asks(ask_shared):
-    a = ask_shared("apart from salary, what extras like bonuses or profit sharing do practice managers get")
-    assert a.answered and "profit-sharing" in a.text, a.text
-
-
-def test_chat_filler_is_not_read_as_a_term_the_guides_lack(ask_shared):
-    a = ask_shared("im a receptionist rn, how long until i could be a practice manager tbh")
-    assert a.answered and "years" in a.text, a.text
-
-
 @pytest.mark.parametrize("question, contrast", [
     ("practice manager vs hospital administrator - whats the difference", "Unlike a hospital administrator"),
     ("is an office manager the same as a clinical manager", "Unlike a clinical manager"),
@@ -196,16 +178,6 @@ def test_chat_filler_is_not_read_as_a_term_the_guides_lack(ask_shared):
 def test_a_comparison_is_answered_with_the_sentence_that_draws_it(ask_shared, question, contrast):
     a = ask_shared(question)
     assert a.answered and a.text.startswith(contrast), a.text
-
-
-def test_who_is_asking_is_not_what_they_ask(ask_shared):
-    a = ask_shared("i'm a dental biller with 2 yrs exp, how long would it take me to become a practice manager?")
-    assert a.answered and "years" in a.text, a.text
-
-
-def test_a_place_a_guide_gives_pay_for_is_answered_even_with_cost_of_living_beside_it(ask_shared):
-    a = ask_shared("how much would a practice manager make in brazil")
-    assert a.answered and "BRL" in a.text, a.text
 
 
 def test_earning_a_credential_is_not_a_pay_question(ask_shared):
@@ -229,27 +201,34 @@ def test_instructions_to_careerbot_are_not_followed(ask_shared, question):
     assert not a.answered and a.citations == [], a.text
 
 
-def test_the_story_around_a_question_does_not_drown_it(ask_shared):
-    a = ask_shared("My sister says I should ask for more money when I start. I have an offer at a small practice. "
-                   "What do entry-level medical office managers usually earn?")
-    assert a.answered and "$45,000 to $60,000" in a.text, a.text
-
-
-def test_paycheck_asks_about_pay(ask_shared):
-    a = ask_shared("whats the paycheck like for a director of medical practice operations")
-    assert a.answered and "$145k" in a.text, a.text
-
-
-def test_which_named_things_is_answered_with_the_names(ask_shared):
-    a = ask_shared("what billing code systems does a medical practice manager have to understand")
-    assert a.answered and "ICD-10" in a.text, a.text
-
-
-def test_when_in_the_year_is_answered_with_the_season(ask_shared):
-    a = ask_shared("what time of year do clinics tend to hire office managers")
-    assert a.answered and "late winter or early spring" in a.text, a.text
-
-
 def test_the_top_of_the_ladder_is_answered_with_the_top_level(ask_shared):
     a = ask_shared("whats the top job you can reach on the medical manager career path")
     assert a.answered and a.text.startswith("Director of Medical Services"), a.text
+
+
+# Ways of reading a question: what it asks about, and what only surrounds it
+@pytest.mark.parametrize("question, fact", [
+    pytest.param("which entry-level positions lead to practice management?", "billing specialist",
+                 id="examples listed in line answer a list question"),
+    pytest.param("what is cmpe short for", "Certified Medical Practice Executive", id="what an acronym is short for"),
+    pytest.param("apart from salary, what extras like bonuses or profit sharing do practice managers get",
+                 "profit-sharing", id="what a question sets aside is not what it asks"),
+    pytest.param("im a receptionist rn, how long until i could be a practice manager tbh", "years",
+                 id="chat filler is not a term the guides lack"),
+    pytest.param("i'm a dental biller with 2 yrs exp, how long would it take me to become a practice manager?", "years",
+                 id="who is asking is not what they ask"),
+    pytest.param("how much would a practice manager make in brazil", "BRL",
+                 id="a place a guide gives pay for, beside its cost of living"),
+    pytest.param("My sister says I should ask for more money when I start. I have an offer at a small practice. "
+                 "What do entry-level medical office managers usually earn?", "$45,000 to $60,000",
+                 id="the story around a question does not drown it"),
+    pytest.param("whats the paycheck like for a director of medical practice operations", "$145k",
+                 id="paycheck asks about pay"),
+    pytest.param("what billing code systems does a medical practice manager have to understand", "ICD-10",
+                 id="which named things: the names"),
+    pytest.param("what time of year do clinics tend to hire office managers", "late winter or early spring",
+                 id="when in the year: the season"),
+])
+def test_a_question_is_answered_with_what_it_asks_for(ask_shared, question, fact):
+    a = ask_shared(question)
+    assert a.answered and fact in a.text, a.text

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .intent import FIGURE_INTENTS, Question
+from .intent import FIGURE_INTENTS, Question, pay_periods
 from .ranking import FEATURES, answer_probability, decline_threshold, decline_vector
 from .retrieve import Candidate, Engine
 from .terms import Reading
@@ -112,17 +112,21 @@ def confidence(engine: Engine, question: Question, ranked: list[Candidate], read
                                              len(reading.specific), len(question.words), hits))
 
 
-def _defines_asked_acronym(c: Candidate) -> bool:
-    return bool(c.features) and c.features[FEATURES.index("definition")] == 1.0
+def rule_decline(engine: Engine, question: Question) -> str:
+    """Why a question is declined before any passage is weighed ("medical" or "not covered"), or "":
+    a health question, another occupation alone, nothing tying it to the guides, pay for a period no
+    passage gives pay for ("hourly wage"), or an instruction to careerbot."""
+    if is_medical_advice(question):
+        return "medical"
+    unquoted_period = "salary" in question.intents and pay_periods(question.text) - engine.pay_periods
+    if about_other_occupation(question) or not on_topic(engine, question) or unquoted_period \
+            or is_instruction(question):
+        return "not covered"
+    return ""
 
 
-def _names_asked_place(c: Candidate) -> bool:
-    return bool(c.features) and c.features[FEATURES.index("place")] == 1.0
-
-
-def _meets_intent(c: Candidate) -> bool:
-    f = dict(zip(FEATURES, c.features))
-    return f.get("intent", 0.0) == 1.0 and f.get("figure_miss", 0.0) == 0.0
+def _feature(c: Candidate, name: str) -> float:
+    return c.features[FEATURES.index(name)] if c.features else 0.0
 
 
 def _logit(p: float) -> float:
@@ -136,20 +140,19 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
     if not ranked:
         return Decision([], 0.0, "not covered")
     best = ranked[0]
-    if is_medical_advice(question):
-        return Decision([], min(0.2, confidence(engine, question, ranked, reading)), "medical")
     conf = confidence(engine, question, ranked, reading)
-    if about_other_occupation(question) or not on_topic(engine, question) or reading.pay_bases \
-            or is_instruction(question):
-        return Decision([], min(conf, decline_threshold() / 2), "not covered")
+    rule = rule_decline(engine, question)
+    if rule:
+        return Decision([], min(conf, 0.2 if rule == "medical" else decline_threshold() / 2), rule)
     if "define" in question.intents:
         # "what does HIPAA stand for": the best unit that spells it out answers, if one is near the top
-        spelled = next((c for c in ranked[:DEFINE_DEPTH] if _defines_asked_acronym(c)), None)
+        spelled = next((c for c in ranked[:DEFINE_DEPTH] if _feature(c, "definition") == 1.0), None)
         if spelled is not None:
             best = spelled
             ranked = [best] + [c for c in ranked if c is not best]
             conf = max(conf, decline_threshold())
-    if reading.places and _names_asked_place(best) and _meets_intent(best):
+    if reading.places and _feature(best, "place") == _feature(best, "intent") == 1.0 \
+            and _feature(best, "figure_miss") == 0.0:
         conf = max(conf, decline_threshold())  # "what do they earn in Brazil", and a guide gives Brazil's figure
     if conf < decline_threshold():
         return Decision([], conf, "not covered")

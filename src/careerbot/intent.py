@@ -9,8 +9,8 @@ from functools import lru_cache
 # Words that signal each intent in a question; matched on word prefixes, and forgiving one typo.
 INTENT_WORDS: dict[str, tuple[str, ...]] = {
     "salary": ("salary", "salaries", "median", "pay", "paid", "pays", "earn", "earns", "earning", "earnings", "wage",
-               "wages", "income", "compensation", "paycheck", "paychecks", "paycheque", "take-home", "bonus", "bonuses",
-               "raise", "dollars", "usd", "cash", "$", "£", "€"),
+               "wages", "hourly", "income", "compensation", "paycheck", "paychecks", "paycheque", "take-home", "bonus",
+               "bonuses", "raise", "dollars", "usd", "cash", "$", "£", "€"),
     "cost": ("cost", "costs", "tuition", "expensive", "price", "afford", "fee", "fees", "cheap"),
     "education": ("degree", "degrees", "bachelor", "bachelors", "master", "masters", "mha", "mba", "associate",
                   "associates", "college", "university", "school", "study", "major", "education", "educational",
@@ -45,7 +45,8 @@ _COMPARE = re.compile(r"\bdiffer(?:ence|ent|s)?\b|\bvs\.?\b|\bversus\b|\bcompare
                       r"\bdistinguish")
 _CONTRAST = re.compile(r"\b(?:[Uu]nlike|[Ww]hereas|[Ii]n contrast|[Cc]ompared (?:to|with)|differs?|[Dd]istinct from)\b")
 # What it takes to get something ("what do you have to do to get certified"), and a unit that says it
-_STEPS_ASKED = re.compile(r"\bwhat (?:do|does|would|will) (?:i|you|one|someone|they|he|she) (?:\w+ )?(?:have|need) to do\b|"
+_STEPS_ASKED = re.compile(r"\bwhat (?:do|does|would|will) (?:i|you|one|someone|they|he|she) (?:\w+ )?"
+                          r"(?:have|need) to do\b|"
                           r"\b(?:requirements?|prerequisites?|eligib\w*|qualify)\b")
 _REQUIREMENT = re.compile(r"\b(?:requires?|required|requirements?|prerequisites?|eligib\w*|must)\b", re.I)
 # Which days or hours the job takes, and a unit that names them
@@ -63,6 +64,14 @@ _NAMES_ASKED = re.compile(r"\b(?:what|which)(?: [\w-]+){0,3} (?:systems|software
                           r"regulations|programs|apps|databases)\b")
 _NAMED_LIST = re.compile(r"\([^()]*[A-Z][^()]*,[^()]*[A-Z][^()]*\)")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,6}\b")
+# Kinds of answer a question can ask for, and what a unit that gives one says (see `read_question`, `offers`)
+KIND_ASKED = {"organisation": _WHO_GIVES, "compare": _COMPARE, "requirement": _STEPS_ASKED,
+              "schedule": _DAYS_ASKED, "season": _SEASON_ASKED, "names": _NAMES_ASKED}
+KIND_GIVEN = {"organisation": _ORGANISATION, "compare": _CONTRAST, "requirement": _REQUIREMENT,
+              "schedule": _DAYS, "season": _SEASON, "names": _NAMED_LIST}
+# The period pay is given for ("hourly", "per month")
+_PAY_PERIOD = re.compile(r"\b(hour|week|month|day)ly\b|\b(?:per|an|a|each|every|by the) (hour|week|month|day)\b",
+                         re.I)
 # Who is asking: "i'm a medical biller with 3 yrs exp", "i already work as a medical admin assistant" (the
 # words after it describe the asker, not what they ask about)
 ASKER = re.compile(r"\b(?:i'?m|i am|i (?:\w+ )?work as|i'?ve been|i was|currently)\s+(?:an?\s+)?((?:[\w-]+\s*){1,3})",
@@ -143,18 +152,7 @@ def read_question(text: str) -> Question:
         intents.add("salary")  # "what do office managers make"
     if _MONEY_WORD.search(lowered) and not _MONEY_HANDLED.search(lowered):
         intents.add("salary")  # "is the money good"
-    if _WHO_GIVES.search(lowered):
-        intents.add("organisation")
-    if _COMPARE.search(lowered):
-        intents.add("compare")
-    if _STEPS_ASKED.search(lowered):
-        intents.add("requirement")
-    if _DAYS_ASKED.search(lowered):
-        intents.add("schedule")
-    if _SEASON_ASKED.search(lowered):
-        intents.add("season")
-    if _NAMES_ASKED.search(lowered):
-        intents.add("names")
+    intents |= {kind for kind, asked in KIND_ASKED.items() if asked.search(lowered)}
     growth = re.search(r"\bgrow|\bgrowth|\bdemand", lowered)
     if re.search(r"how (?:quickly|fast)", lowered) and growth:
         intents.add("percent")  # "how fast are these jobs growing": a growth rate
@@ -209,18 +207,9 @@ def offers(unit_text: str) -> frozenset[str]:
         found.add("outlook")
     if _REMOTE.search(unit_text):
         found.add("remote")
-    if _ORGANISATION.search(unit_text):
-        found.add("organisation")
-    if _CONTRAST.search(unit_text):
-        found.add("compare")
-    if _REQUIREMENT.search(unit_text):
-        found.add("requirement")
-    if _DAYS.search(unit_text):
-        found.add("schedule")
-    if _SEASON.search(unit_text):
-        found.add("season")
-    if _NAMED_LIST.search(unit_text) or len(set(_ACRONYM.findall(unit_text))) >= 3:
-        found.add("names")
+    found |= {kind for kind, given in KIND_GIVEN.items() if given.search(unit_text)}
+    if len(set(_ACRONYM.findall(unit_text))) >= 3:
+        found.add("names")  # "CMM, FACHE and CPHQ" names several things too
     return frozenset(found)
 
 
@@ -228,3 +217,8 @@ def figures(unit_text: str) -> frozenset[str]:
     """The amounts (in a unit that names a currency) and percentages a unit states, for comparing guides."""
     amounts = re.findall(r"[$£€]?\d[\d,.]*k?\+?", unit_text) if _MONEY.search(unit_text) else []
     return frozenset(f.strip().lower() for f in amounts + _PERCENT.findall(unit_text))
+
+
+def pay_periods(text: str) -> frozenset[str]:
+    """The periods a text names pay could be given for: {"hour"} for "$25 per hour" or "hourly"."""
+    return frozenset(m.group(1) or m.group(2) for m in _PAY_PERIOD.finditer(text))

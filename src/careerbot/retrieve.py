@@ -17,10 +17,10 @@ import numpy as np
 
 from .errors import CareerbotError, IndexError_
 from .index import REBUILD, Index, role_of, unit_passage
-from .intent import QUESTION_STOP, Question, figures, offers
+from .intent import QUESTION_STOP, Question, figures, offers, pay_periods
 from .lexical import Lexical, text_tokens, tokenize, words
 from .ranking import UnitSignals, features, rank_scores, unit_signals
-from .terms import Reader, pay_bases
+from .terms import Reader
 
 DENSE_K = 48
 LEXICAL_K = 24
@@ -47,6 +47,7 @@ class Engine:
     corpus: Path | None = None  # where the guides' text is read, to quote a list whole
     anchors: frozenset[str] = frozenset()  # stems that tie a question to these careers (see `topic_stems`)
     title_stems: frozenset[str] = frozenset()  # stems of the guides' titles ("medic", "practic", "manag")
+    pay_periods: frozenset[str] = frozenset()  # periods a passage naming an amount gives pay for ("hour")
 
 
 @dataclass
@@ -181,9 +182,7 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
         duplicate_of=duplicate_of,
         role_words=role_words,
         role_phrases=role_phrases,
-        reader=Reader(frozenset(vocabulary), frozenset(years), frozenset(lexical.vocabulary),
-                      frozenset({"year"}).union(*(pay_bases(u.text) for u, o in zip(index.units, unit_offers)
-                                                  if "salary" in o))),
+        reader=Reader(frozenset(vocabulary), frozenset(years), frozenset(lexical.vocabulary)),
         signals=[unit_signals(u.text, u.section, u.kind, stems, section_tokens[u.section], i in listed)
                  for i, (u, stems) in enumerate(zip(index.units, unit_tokens))],
         chunk_units=chunk_units,
@@ -193,6 +192,8 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
         corpus=corpus,
         anchors=topic_stems(index, unit_tokens),
         title_stems=frozenset(t for ts in tokenize(list(index.titles.values()) or [""]) for t in ts),
+        pay_periods=frozenset().union(*(pay_periods(u.text) for u, o in zip(index.units, unit_offers)
+                                        if "salary" in o)),
     )
 
 

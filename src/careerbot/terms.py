@@ -29,10 +29,7 @@ SHORTHAND = {
 # Chat filler that says nothing about the question ("im a receptionist rn"): neither a term nor unknown
 CHAT_FILLER = frozenset("im ive id ill rn tbh idk pls plz u ur lol btw imo ngl fyi thx thanks hi hey hello ok okay "
                         "gonna wanna kinda sorta ya yeah m s t d ll ve re".split())  # and what "i'm" leaves
-# The period pay is given for ("hourly", "per month"): a question about pay per hour is one the guides cannot
-# answer when no passage that names an amount gives pay per hour
-_PAY_BASIS = re.compile(r"\b(hour|week|month|day)ly\b|\b(?:per|an|a|each|every|by the) (hour|week|month|day)\b", re.I)
-_PAY_WORD = re.compile(r"\b(?:pay|paid|salar\w*|wages?|earn\w*|make|makes|income|rate)\b", re.I)
+_WORD = re.compile(r"\b(?:pay|paid|salar\w*|wages?|earn\w*|make|makes|income|rate)\b", re.I)
 
 
 def pay_bases(text: str) -> set[str]:
@@ -52,7 +49,6 @@ class Reading:
     unknown: tuple[str, ...]
     specific: tuple[str, ...]
     places: frozenset[str] = frozenset()  # places named that the guides do mention
-    pay_bases: tuple[str, ...] = ()  # periods it asks pay for that the guides never give pay for ("hour")
 
 
 @lru_cache(maxsize=1)
@@ -73,10 +69,8 @@ def zipf(word: str) -> float:
 class Reader:
     """Knows the corpus vocabulary and reads questions against it."""
 
-    def __init__(self, vocabulary: frozenset[str], corpus_text_years: frozenset[str], stems: frozenset[str],
-                 bases: frozenset[str] = frozenset({"year"})):
+    def __init__(self, vocabulary: frozenset[str], corpus_text_years: frozenset[str], stems: frozenset[str]):
         self.vocabulary = vocabulary
-        self.bases = bases  # the periods the guides give pay for (see `pay_bases`)
         self.stems = stems
         self.years = corpus_text_years
         self._by_first: dict[str, list[str]] = {}
@@ -126,9 +120,8 @@ class Reader:
         named = self._places(text)
         specific += [p for p in named if not all(w in self.vocabulary for w in p.split())]
         specific += [y for y in _YEAR.findall(text) if y not in self.years]
-        bases = tuple(sorted(pay_bases(text) - self.bases)) if _PAY_WORD.search(text) else ()
         known_places = frozenset(p for p in named if all(w in self.vocabulary for w in p.split()))
-        return Reading(mended, tuple(unknown), tuple(dict.fromkeys(specific)), known_places, bases)
+        return Reading(mended, tuple(unknown), tuple(dict.fromkeys(specific)), known_places)
 
     @staticmethod
     def _places(text: str) -> list[str]:
