@@ -228,6 +228,8 @@ def test_the_top_of_the_ladder_is_answered_with_the_top_level(ask_shared):
                  id="which named things: the names"),
     pytest.param("what time of year do clinics tend to hire office managers", "late winter or early spring",
                  id="when in the year: the season"),
+    pytest.param("do office managers get health insurance and PTO", "paid time off",
+                 id="an abbreviation the guides spell out"),
 ])
 def test_a_question_is_answered_with_what_it_asks_for(ask_shared, question, fact):
     a = ask_shared(question)

@@ -24,7 +24,7 @@ SHORTHAND = {
     "exp": "experience", "uni": "university", "reqs": "requirements", "info": "information", "hrs": "hours",
     "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "dollars": "USD",
     "asst": "assistant", "sr": "senior", "jr": "junior", "peso": "MXN", "pesos": "MXN", "rupee": "INR",
-    "rupees": "INR", "yen": "JPY", "yuan": "CNY",
+    "rupees": "INR", "yen": "JPY", "yuan": "CNY", "pto": "paid time off",
 }
 # Chat filler that says nothing about the question ("im a receptionist rn"): neither a term nor unknown
 CHAT_FILLER = frozenset("im ive id ill rn tbh idk pls plz u ur lol btw imo ngl fyi thx thanks hi hey hello ok okay "
@@ -86,7 +86,7 @@ class Reader:
             return word
         if word in SHORTHAND:
             expansion = SHORTHAND[word]
-            return expansion if expansion.lower() in self.vocabulary else None
+            return expansion if all(w in self.vocabulary for w in expansion.lower().split()) else None
         from .lexical import tokenize
 
         if all(t in self.stems for t in tokenize([word])[0] or ["-"]):
