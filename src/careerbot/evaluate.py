@@ -34,6 +34,16 @@ def load_gold(path: str | os.PathLike) -> list[dict]:
     return items
 
 
+def origin(source: str) -> str:
+    """The corpus file a cited source stands for: a saved page or PDF for its extracted companion text."""
+    from .convert import TEXT_FOLDER
+
+    prefix = TEXT_FOLDER + "/"
+    if source.startswith(prefix) and source.endswith(".txt"):
+        return source[len(prefix):-len(".txt")]
+    return source
+
+
 def norm(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -60,8 +70,8 @@ def evaluate(items: list[dict], corpus=None, index=None, answer=None) -> dict:
         if row["answerable"]:
             gold = set(item["guides"])
             row["fact"] = a.answered and has_fact(a.text, item["fact"])
-            row["cited"] = a.answered and any(c.source in gold for c in a.citations)
-            rank = next((r for r, s in enumerate(ranked_guides, 1) if s in gold), None)
+            row["cited"] = a.answered and any(origin(c.source) in gold for c in a.citations)
+            rank = next((r for r, s in enumerate(ranked_guides, 1) if origin(s) in gold), None)
             row["rr"] = 1.0 / rank if rank else 0.0
             row["r1"] = rank == 1
             row["r5"] = rank is not None and rank <= 5
