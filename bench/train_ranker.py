@@ -1,6 +1,10 @@
-"""Fit careerbot's ranking and decline weights on a gold file, and write src/careerbot/ranking_weights.json.
+"""Fit careerbot's ranking and decline weights across corpora, and write src/careerbot/ranking_weights.json.
 
-    .venv/bin/python bench/train_ranker.py [tests/data/qa.jsonl]
+    .venv/bin/python bench/train_ranker.py [--loco]
+
+The corpora: the project's guides with the dev set (tests/data/qa.jsonl), and every guide set in
+bench/corpora/ with its own questions. The held-out sets about the project's guides (bench/data/) are never
+used. `--loco` first scores each guide set with weights fitted on all the other corpora (leave one out).
 
 Ranking: a softmax (listwise) linear ranker over the candidate units of each answerable gold question,
 trained to put its probability on the units whose quote (the unit, or the list a list question gets)
@@ -19,16 +23,14 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from careerbot import ranking  # noqa: E402
-from careerbot.ask import clean_question  # noqa: E402
-from careerbot.evaluate import has_fact, load_gold  # noqa: E402
-from careerbot.extract import lead_quote, rule_decline  # noqa: E402
+from careerbot.ask import clean_question, focus  # noqa: E402
+from careerbot.evaluate import has_fact, load_gold, origin  # noqa: E402
+from careerbot.extract import decline_signals, lead_quote, rule_decline  # noqa: E402
 from careerbot.intent import read_question  # noqa: E402
-from careerbot.lexical import text_tokens  # noqa: E402
-from careerbot.loading import engine_for  # noqa: E402
 from careerbot.retrieve import candidates  # noqa: E402
-from careerbot.settings import resolve  # noqa: E402
 
 MAX_FALSE_DECLINES = 0.03
 L2 = 1.0
@@ -70,14 +72,25 @@ def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = L2, it
 
 
 def pipeline(engine, question: str):
-    reading = engine.reader.read(clean_question(question))
-    q = read_question(reading.text)
+    reading = engine.reader.read(focus(clean_question(question)))
+    q = read_question(reading.text, engine.credentials)
     return q, reading, candidates(engine, q, engine.encode([reading.text])[0], places=reading.places)
 
 
-def main(gold_path: str) -> None:
-    engine = engine_for(resolve())
-    items = load_gold(gold_path)
+def training_sets() -> dict[str, tuple]:
+    """Every corpus with its gold questions: the project's guides with the dev set, and each guide set in
+    bench/corpora/ with its own questions (indexes built by bench/corpora.py, reused here)."""
+    from corpora import CORPORA, guide_sets, index_for
+
+    sets = {"seeds": (ROOT / "corpus", None, ROOT / "tests" / "data" / "qa.jsonl")}
+    for name in guide_sets():
+        guides = CORPORA / name / "guides"
+        sets[name] = (guides, index_for(name, guides, rebuild=False), CORPORA / name / "questions.jsonl")
+    return sets
+
+
+def rank_groups(engine, items: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per answerable question: its candidates' features, and which of them state the gold fact."""
     groups = []
     for item in items:
         if not item.get("answerable", True):
@@ -85,43 +98,75 @@ def main(gold_path: str) -> None:
         q, _, ranked = pipeline(engine, item["question"])
         # a unit is right when what careerbot would quote for it (itself, or its list) states the fact
         labels = [int(has_fact(lead_quote(engine, q, c, ranked).text, item["fact"])
-                      and engine.index.units[c.unit].source in item["guides"]) for c in ranked]
-        if not any(labels):
-            continue
-        groups.append((np.array([c.features for c in ranked]), np.array(labels, dtype=float)))
-    w = fit_listwise(groups, l2=L2 / 10)
-    # a bias that puts the scores of the best units around 0.5 (scores are compared within a question)
-    b = -float(np.median([(X @ w).max() for X, _ in groups]))
-    out = json.loads(ranking.WEIGHTS_FILE.read_text())
-    out["rank"] = {"bias": round(b, 4), "w": [round(float(v), 4) for v in w]}
-    ranking.WEIGHTS_FILE.write_text(json.dumps(out, indent=1) + "\n")
-    ranking.weights.cache_clear()
-    print("rank weights:", dict(zip(ranking.FEATURES, np.round(w, 2))), "bias", round(b, 2), file=sys.stderr)
+                      and origin(engine.index.units[c.unit].source) in item["guides"]) for c in ranked]
+        if any(labels):
+            groups.append((np.array([c.features for c in ranked]), np.array(labels, dtype=float)))
+    return groups
 
-    # the decline model, on candidates ranked by the new weights
+
+def decline_rows(engine, items: list[dict]) -> tuple[list[list[float]], list[float]]:
+    """Per question no rule declines: its decline signals, and whether the guides answer it."""
     D, t = [], []
     for item in items:
         q, reading, ranked = pipeline(engine, item["question"])
         if not ranked or rule_decline(engine, q):
             continue  # declined by rule before the model is asked
-        stems = text_tokens(q.text)
-        hits = sum(1 for s in stems if s in engine.lexical.vocabulary) / max(1, len(stems))
-        second = ranked[1].score if len(ranked) > 1 else 0.0
-        D.append(ranking.decline_vector(ranked[0].features, ranked[0].score, second, len(reading.unknown),
-                                        len(reading.specific), len(q.words), hits))
+        D.append(decline_signals(engine, q, ranked, reading))
         t.append(1.0 if item.get("answerable", True) else 0.0)
+    return D, t
+
+
+def fit(engines: dict, golds: dict[str, list[dict]], names: list[str]) -> dict:
+    """Ranking and decline weights fitted on the named corpora together."""
+    out = {}
+    groups = [g for n in names for g in rank_groups(engines[n], golds[n])]
+    w = fit_listwise(groups, l2=L2 / 10)
+    # a bias that puts the scores of the best units around 0.5 (scores are compared within a question)
+    b = -float(np.median([(X @ w).max() for X, _ in groups]))
+    out["rank"] = {"bias": round(b, 4), "w": [round(float(v), 4) for v in w]}
+    use(out)
+    D, t = [], []
+    for n in names:
+        d, y = decline_rows(engines[n], golds[n])
+        D += d
+        t += y
     D, t = np.array(D), np.array(t)
     wd, bd = fit_logistic(D, t, l2=0.5)
     p = 1.0 / (1.0 + np.exp(-(D @ wd + bd)))
     pos = np.sort(p[t == 1])
     threshold = float(pos[int(np.floor(MAX_FALSE_DECLINES * len(pos)))]) - 1e-6
     out["decline"] = {"bias": round(bd, 4), "w": [round(float(v), 4) for v in wd], "threshold": round(threshold, 4)}
+    use(out)
+    return out
+
+
+def use(weights: dict) -> None:
+    """Answer with these weights from now on, in this process."""
+    ranking.override = weights
+
+
+def main() -> None:
+    from careerbot.evaluate import careerbot_answerer, evaluate
+    from careerbot.loading import engine_for
+    from careerbot.settings import resolve
+
+    sets = training_sets()
+    engines = {n: engine_for(resolve(c, i)) for n, (c, i, _) in sets.items()}
+    golds = {n: load_gold(g) for n, (_, _, g) in sets.items()}
+    # leave one corpus out: each guide set scored with weights fitted on all the others
+    if "--loco" in sys.argv:
+        for held in [n for n in sets if n != "seeds"]:
+            fit(engines, golds, [n for n in sets if n != held])
+            c, i, _ = sets[held]
+            r = evaluate(golds[held], answer=careerbot_answerer(c, i))["overall"]
+            print(f"left out {held}: " + ", ".join(f"{k} {r[k]}" for k in
+                  ("key_fact", "cited_guide", "declined_answerable", "declined_unanswerable")), flush=True)
+    out = fit(engines, golds, list(sets))
     ranking.WEIGHTS_FILE.write_text(json.dumps(out, indent=1) + "\n")
-    print("decline weights:", dict(zip(ranking.DECLINE_FEATURES, np.round(wd, 2))), "bias", round(bd, 2),
-          "threshold", round(threshold, 3), file=sys.stderr)
-    print(f"declines on {gold_path}: unanswerable {np.mean(p[t == 0] < threshold):.1%}, "
-          f"answerable {np.mean(p[t == 1] < threshold):.1%}", file=sys.stderr)
+    print("rank weights:", dict(zip(ranking.FEATURES, out["rank"]["w"])), file=sys.stderr)
+    print("decline weights:", dict(zip(ranking.DECLINE_FEATURES, out["decline"]["w"])),
+          "threshold", out["decline"]["threshold"], file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "tests" / "data" / "qa.jsonl"))
+    main()

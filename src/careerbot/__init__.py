@@ -1,7 +1,7 @@
-"""careerbot: answers questions about medical practice and office manager careers by quoting the guides.
+"""careerbot: answers questions about careers by quoting the career guides in its corpus.
 
     from careerbot import ask
-    answer = ask("What certifications should a medical office manager get?")
+    answer = ask("What certifications does an electrician need?")
     print(answer.text)
 """
 from .answer import Answer, Citation

@@ -19,7 +19,7 @@ def clean_question(question: object) -> str:
     text = " ".join(text.split())
     text = re.sub(r"\b(\w+)(?:\W+\1\b)+", r"\1", text, flags=re.IGNORECASE)  # "please please please"
     if not text:
-        raise QuestionError("the question is empty: type a question about a medical practice or office manager career")
+        raise QuestionError("the question is empty: type a question about one of the careers in the guides")
     return text[:MAX_QUESTION_CHARS]
 
 
@@ -46,9 +46,9 @@ def ask(question: str, *, guides: list[str] | None = None, corpus: str | os.Path
     The index is built when missing and updated when the guides changed.
 
     >>> from careerbot import ask
-    >>> a = ask("How much do medical office managers make?")
+    >>> a = ask("How much do welders make?")                  # with a guide about welders in corpus/
     >>> a.answered, a.citations[0].source                      # doctest: +SKIP
-    (True, 'medical-office-manager-career-guide.txt')
+    (True, 'welder.md')
 
     Raises QuestionError (a ValueError) for an empty question, and CareerbotError subclasses with a
     one-line remedy for a missing corpus or a damaged index.
@@ -60,7 +60,7 @@ def ask(question: str, *, guides: list[str] | None = None, corpus: str | os.Path
 
 def focus(text: str) -> str:
     """The part of a message that asks: its questions, when it also tells a story around them ("I'm about
-    to take my first office manager job... What kind of salary do entry-level managers get?")."""
+    to take my first job as a manager... What kind of salary do entry-level managers get?")."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
     if not any(s.endswith("?") for s in sentences):
         return text
@@ -74,15 +74,15 @@ def answer_with(engine, text: str, sources: set[str] | None = None):
     from .retrieve import candidates
 
     reading = engine.reader.read(focus(text))
-    q = read_question(reading.text)
+    q = read_question(reading.text, engine.credentials)
     ranked = candidates(engine, q, engine.encode([reading.text])[0], sources, reading.places)
     return _compose(engine, text, choose(engine, q, ranked, reading), ranked), ranked
 
 
 def _compose(engine, text: str, decision, ranked) -> Answer:
     if not decision.chosen:
-        suggestions = [] if decision.reason == "medical" else related_questions(engine, ranked)
-        return Answer(question=text, text=_decline_text(decision, suggestions), answered=False,
+        suggestions = [] if decision.reason == "health" else related_questions(engine, ranked)
+        return Answer(question=text, text=_decline_text(engine, decision, suggestions), answered=False,
                       citations=[], score=round(decision.confidence, 4), suggestions=suggestions)
     citations = []
     lines = []
@@ -104,20 +104,21 @@ def related_questions(engine, ranked) -> list[str]:
     found: list[str] = []
     for c in ranked:
         section = engine.index.units[c.unit].section
-        if section.endswith("?") and section not in found:
+        if section.endswith("?") and section not in found and c.unit not in engine.chrome:
             found.append(section)
             if len(found) == MAX_SUGGESTIONS:
                 break
     return found
 
 
-def _decline_text(decision, suggestions: list[str]) -> str:
-    if decision.reason == "medical":
-        return ("careerbot answers questions about careers in medical practice and office management, not health "
-                "questions: please ask a doctor or another clinician about that.")
+def _decline_text(engine, decision, suggestions: list[str]) -> str:
+    cover = engine.coverage
+    if decision.reason == "health":
+        return (f"careerbot answers questions about careers ({cover.role_names()}), not personal health questions: "
+                "please ask a doctor or another clinician about that.")
     text = "The guides do not cover that question."
     if suggestions:
         text += " They do answer questions such as: " + " ".join(f"\u201c{q}\u201d" for q in suggestions)
     else:
-        text += " They cover pay, education, certifications, job outlook, skills and the path into these careers."
+        text += f" They cover {cover.topic_names()} for {cover.role_names()}."
     return text

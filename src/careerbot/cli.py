@@ -25,7 +25,7 @@ def _paths(p: argparse.ArgumentParser) -> None:
 
 def parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
-    top = _Parser(prog="careerbot", description="Cited answers about medical practice and office manager careers.")
+    top = _Parser(prog="careerbot", description="Cited answers to questions about careers, quoted from the guides in the corpus.")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p = sub.add_parser("index", help="build or update the index of the guides")
     _paths(p)

@@ -19,12 +19,17 @@ THIRD_GAP = 0.75  # and a third when within this
 DISAGREE_GAP = 5.0  # another guide's different figure joins when within this
 DEFINE_DEPTH = 10  # how far down the ranking a unit spelling out an asked acronym is looked for
 
-MEDICAL = re.compile(
+# Words of a personal health question ("what should I take for a migraine"); general English, no career's
+HEALTH = re.compile(
     r"\b(?:symptoms?|diagnos\w*|treat(?:ment|ing)?|medicat\w*|medicine|dos(?:e|age)|prescri\w*|pills?|migraine|"
     r"headache|fever|rash|pain|sick|illness|disease|infection|cancer|tumou?r|mole|diabet\w*|pregnan\w*|"
     r"blood pressure|cholesterol|antibiotic\w*|ibuprofen|tylenol|aspirin|vaccine\w*|covid|flu|cough|injur\w*|"
     r"chest|lump|allerg\w*|insulin|side effects?)\b", re.I)
-
+# Words that make a question one about work, whatever the career
+JOB_WORDS = re.compile(
+    r"\b(?:career|careers|job|jobs|work|working|salary|salaries|pay|paid|wages?|earn\w*|degree|certif\w*|licen[cs]\w*|"
+    r"hire|hired|hiring|employ\w*|role|roles|position|become|training|apprentice\w*|shifts?|promotion|"
+    r"manager|management|profession\w*|occupation\w*|patients?|clients?)\b", re.I)
 
 @dataclass(frozen=True)
 class Quote:
@@ -43,24 +48,8 @@ class Decision:
 
     chosen: list[Candidate]
     confidence: float
-    reason: str = ""  # "", "not covered" or "medical"
+    reason: str = ""  # "", "not covered" or "health"
     quotes: list[Quote] = field(default_factory=list)  # what `chosen` is quoted as
-
-
-# Occupations other than the guides' management roles: a question about one of them alone is not covered
-OTHER_OCCUPATION = re.compile(
-    r"\b(?:nurse practitioners?|nurses?|rns?|lpns?|cnas?|midwi(?:fe|ves)|physicians?|doctors?|surgeons?|"
-    r"dentists?|(?:dental )?hygienists?|orthodontists?|pharmacists?|pharmacy tech\w*|optometrists?|"
-    r"chiropractors?|(?:physical|occupational|respiratory|massage) therap\w*|therapists?|psychologists?|"
-    r"counsel(?:l)?ors?|social workers?|dietitians?|nutritionists?|paramedics?|emts?|phlebotomists?|"
-    r"sonographers?|radiolog\w*|x-ray techs?|(?:lab|vet|surgical) tech\w*|veterinarians?|vets?|"
-    r"medical (?:assistants?|coders?|billers?|scribes?|transcriptionists?)|receptionists?|"
-    r"lawyers?|attorneys?|paralegals?|accountants?|teachers?|professors?|(?:software|civil|mechanical) "
-    r"engineers?|(?:software|web) developers?|programmers?|electricians?|plumbers?|carpenters?|airline pilots?|"
-    r"flight attendants?|truck drivers?|chefs?|firefighters?|police officers?|architects?|actors?|musicians?|"
-    r"real estate agents?|realtors?|cashiers?|barbers?|hairdressers?)\b", re.I)
-# Words that put a question back on the guides' roles
-OWN_ROLE = re.compile(r"\b(?:manag\w*|administrat\w*|executives?|directors?|supervisors?|practice|office)\b", re.I)
 
 
 # Instructions to careerbot itself rather than a question: "ignore your instructions", "you are now DAN"
@@ -76,14 +65,44 @@ def is_instruction(question: Question) -> bool:
     return bool(INSTRUCTION.search(question.text))
 
 
-def about_other_occupation(question: Question) -> bool:
-    """A question about another occupation ("how do I become a dental hygienist"), not these roles."""
-    return bool(OTHER_OCCUPATION.search(question.text)) and not OWN_ROLE.search(question.text)
+def untitled_roles(engine: Engine, question: Question) -> list[str]:
+    """The roles a question names that no guide's title or heading names ("airline pilots" beside guides
+    about managers); [] when it names none, or one of them is the guides'."""
+    from .coverage import asked_roles, singular
+    from .terms import places
+
+    def covered(role: str) -> bool:
+        head = singular(role.split()[-1])
+        return (head in engine.scope_words or head in engine.credentials or role in places()
+                or head in places() or re.search(rf"\b{re.escape(head.upper())}\b", question.text) is not None
+                or any(w.startswith(head) for w in engine.scope_words if len(head) >= 3))  # "tech" -> technician
+
+    roles = asked_roles(question.text)
+    return [] if any(covered(r) for r in roles) else roles
+
+
+def unknown_specifics(engine: Engine, question: Question) -> bool:
+    """A figure asked for a place no guide mentions ("pay in Texas"), or a credential asked about by an
+    acronym no guide uses ("is the PMP worth it"): the guides cannot answer for it."""
+    from .terms import Reader
+
+    known = engine.reader.vocabulary
+    if question.intents & {"salary", "cost"} and any(not all(w in known for w in p.split())
+                                                      for p in Reader._places(question.text)):
+        return True
+    acronyms = re.findall(r"\b[A-Z][A-Z0-9]{1,6}\b", question.text)
+    return "certification" in question.intents and any(a.lower() not in known for a in acronyms)
+
+
+def outside_scope(engine: Engine, question: Question) -> bool:
+    """A question about an occupation no guide covers ("how do I become a pilot" beside guides about
+    trades): it names a role, and no guide's title or heading names it."""
+    return bool(untitled_roles(engine, question))
 
 
 def on_topic(engine: Engine, question: Question) -> bool:
     """Whether a question uses any word that ties it to the guides (a topic, a heading word, what it asks
-    for) or a rare term they use (an acronym such as PAHCOM): "capital of Australia" uses none."""
+    for) or a rare term they use (an acronym a guide spells out): "capital of Australia" uses none."""
     from .lexical import text_tokens
     from .terms import RARE_ZIPF, zipf
 
@@ -93,33 +112,46 @@ def on_topic(engine: Engine, question: Question) -> bool:
     return any(w in known and zipf(w) < RARE_ZIPF for w in re.findall(r"[a-z]+", question.text.lower()))
 
 
-def is_medical_advice(question: Question) -> bool:
-    """A personal health question ("what should I take for a migraine"), which careerbot must not answer."""
+def is_health_advice(engine: Engine, question: Question) -> bool:
+    """A personal health question ("what should I take for a migraine"), which careerbot must not answer;
+    never a question about a job ("do respiratory therapists treat asthma?")."""
+    from .coverage import singular
+
     text = question.text
-    career = re.search(r"\b(?:manager|management|career|job|salary|degree|certif\w*|practice|office)\b", text, re.I)
-    return bool(MEDICAL.search(text)) and not career
+    if not HEALTH.search(text) or JOB_WORDS.search(text):
+        return False
+    roles = {singular(w) for r in engine.coverage.roles.values() for w in re.findall(r"[a-z]+", r.lower())}
+    return not any(singular(w) in roles for w in re.findall(r"[a-z]+", text.lower()))
 
 
-def confidence(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading) -> float:
-    """How likely the guides answer the question with the best unit, in [0, 1]."""
+def decline_signals(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading) -> list[float]:
+    """The question-level signals the decline model weighs (ranking.DECLINE_FEATURES)."""
     from .lexical import text_tokens
 
     best = ranked[0]
     second = ranked[1].score if len(ranked) > 1 else 0.0
     stems = text_tokens(question.text)
     hits = sum(1 for t in stems if t in engine.lexical.vocabulary) / max(1, len(stems))
-    return answer_probability(decline_vector(best.features, best.score, second, len(reading.unknown),
-                                             len(reading.specific), len(question.words), hits))
+    guide = engine.guide_stems.get(engine.index.units[best.unit].source, frozenset())
+    cover = sum(1 for t in stems if t in guide) / max(1, len(stems))
+    return decline_vector(best.features, best.score, second, len(reading.unknown), len(reading.specific),
+                          len(question.words), hits, cover, bool(untitled_roles(engine, question)))
+
+
+def confidence(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading) -> float:
+    """How likely the guides answer the question with the best unit, in [0, 1]."""
+    return answer_probability(decline_signals(engine, question, ranked, reading))
 
 
 def rule_decline(engine: Engine, question: Question) -> str:
-    """Why a question is declined before any passage is weighed ("medical" or "not covered"), or "":
-    a health question, another occupation alone, nothing tying it to the guides, pay for a period no
-    passage gives pay for ("hourly wage"), or an instruction to careerbot."""
-    if is_medical_advice(question):
-        return "medical"
+    """Why a question is declined before any passage is weighed ("health" or "not covered"), or "":
+    a personal health question, an occupation no guide covers, nothing tying it to the guides, pay for a
+    period no passage gives pay for ("hourly wage"), or an instruction to careerbot."""
+    if is_health_advice(engine, question):
+        return "health"
     unquoted_period = "salary" in question.intents and pay_periods(question.text) - engine.pay_periods
-    if about_other_occupation(question) or not on_topic(engine, question) or unquoted_period \
+    if outside_scope(engine, question) or not on_topic(engine, question) or unquoted_period \
+            or unknown_specifics(engine, question) \
             or is_instruction(question):
         return "not covered"
     return ""
@@ -143,7 +175,7 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
     conf = confidence(engine, question, ranked, reading)
     rule = rule_decline(engine, question)
     if rule:
-        return Decision([], min(conf, 0.2 if rule == "medical" else decline_threshold() / 2), rule)
+        return Decision([], min(conf, 0.2 if rule == "health" else decline_threshold() / 2), rule)
     if "define" in question.intents:
         # "what does HIPAA stand for": the best unit that spells it out answers, if one is near the top
         spelled = next((c for c in ranked[:DEFINE_DEPTH] if _feature(c, "definition") == 1.0), None)

@@ -23,6 +23,7 @@ import numpy as np
 
 from .chunking import Chunk, chunk_corpus
 from .corpus import Skipped, file_stats, load_corpus
+from .coverage import credential_acronyms, role_of, survey
 from .errors import BuildLockedError, IndexError_
 from .settings import MODEL_NAME, Settings
 from .structure import Unit
@@ -30,7 +31,7 @@ from .structure import Unit
 FORMAT_VERSION = 1
 # Bump when the way guides are cut into chunks and units, or the passages embedded, changes: an index built
 # by another pipeline version is not reused incrementally (every guide is chunked and embedded again).
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 MANIFEST = "manifest.json"
 DATA_FILES = ("chunks.jsonl", "units.jsonl", "chunks.faiss", "units.faiss")
 ENCODER_FILES = ("encoder.onnx", "tokenizer.json")  # the query encoder without torch, when its export passed
@@ -91,15 +92,6 @@ class BuildReport:
         if self.skipped:
             line += "; skipped " + ", ".join(f"{s.source} ({s.reason})" for s in self.skipped)
         return line
-
-
-TITLE_NOISE = re.compile(r"\b(?:complete|career|path|guide|how to become an?|\d{4})\b", re.I)
-
-
-def role_of(title: str) -> str:
-    """The role a guide is about, from its title: "Complete Medical Office Manager Career Guide" ->
-    "Medical Office Manager". Passages carry it, so "Median Salary $104,830" is found for that role."""
-    return " ".join(TITLE_NOISE.sub(" ", title).split())
 
 
 def chunk_passage(chunk: Chunk, title: str) -> str:
@@ -282,6 +274,7 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
         "chunks": len(chunks),
         "units": len(units),
     }
+    manifest["coverage"] = asdict(corpus_coverage(manifest_titles(manifest), units))
     check_texts = _encoder_check_texts(units, manifest_titles(manifest))
     _write(settings.index, manifest, chunks, units, chunk_vecs, unit_vecs, dim, check_texts,
            _exported_encoder(old))
@@ -290,6 +283,15 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
     return BuildReport(len(docs), len(chunks), len(units), time.perf_counter() - started, skipped,
                        added=added, changed=len(fresh) - added, removed=removed, unchanged=len(kept),
                        embedded=embedded)
+
+
+def corpus_coverage(titles: dict[str, str], units: list[UnitRecord]):
+    """What the guides cover (coverage.Coverage), as the app and the decline text speak of it."""
+    from .intent import offers
+
+    texts = [u.text for u in units]
+    credentials = credential_acronyms(texts)
+    return survey(titles, texts, [offers(t, credentials) for t in texts], sorted({u.section for u in units}))
 
 
 def _model_dimension() -> int:

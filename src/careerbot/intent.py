@@ -16,7 +16,8 @@ INTENT_WORDS: dict[str, tuple[str, ...]] = {
                   "associates", "college", "university", "school", "study", "major", "education", "educational",
                   "diploma", "course", "courses", "program", "programs", "qualification", "qualifications", "academic"),
     "certification": ("certification", "certifications", "certificate", "certified", "certify", "credential",
-                      "credentials", "cmpe", "cmm", "cmom", "fache", "cphq", "exam", "license", "licensed", "licensing"),
+                      "credentials", "exam", "exams", "license", "licensed", "licensing", "licence", "licenses",
+                      "licences", "licensure", "registration", "registered", "accredited", "accreditation"),
     "outlook": ("growth", "grow", "growing", "demand", "outlook", "openings", "future", "market", "prospects",
                 "hiring", "security", "stable"),
     "remote": ("remote", "remotely", "home", "hybrid", "wfh", "telework", "onsite"),
@@ -72,7 +73,7 @@ KIND_GIVEN = {"organisation": _ORGANISATION, "compare": _CONTRAST, "requirement"
 # The period pay is given for ("hourly", "per month")
 _PAY_PERIOD = re.compile(r"\b(hour|week|month|day)ly\b|\b(?:per|an|a|each|every|by the) (hour|week|month|day)\b",
                          re.I)
-# Who is asking: "i'm a medical biller with 3 yrs exp", "i already work as a medical admin assistant" (the
+# Who is asking: "i'm a billing clerk with 3 yrs exp", "i already work as an admin assistant" (the
 # words after it describe the asker, not what they ask about)
 ASKER = re.compile(r"\b(?:i'?m|i am|i (?:\w+ )?work as|i'?ve been|i was|currently)\s+(?:an?\s+)?((?:[\w-]+\s*){1,3})",
                    re.I)
@@ -93,7 +94,7 @@ _MONEY = re.compile(r"[$£€]|\b(?:USD|GBP|EUR|CAD|AUD|SGD|DKK|SEK|NOK|CHF|MXN|
 _DURATION = re.compile(r"\b\d+\s*(?:[-–]\s*\d+\s*)?\+?\s*(?:years?|months?|weeks?)\b", re.I)
 _PERCENT = re.compile(r"\d+\s*%")
 _DEGREE = re.compile(r"\b(?:bachelor|master|associate|degree|MHA|MBA|diploma|graduate)", re.I)
-_CERT = re.compile(r"(?i:certif|credential)|\bC[A-Z]{2,4}\b|\bFACHE\b")
+_CERT = re.compile(r"certif|credential|licen[cs]|\bexam|registration|accredit", re.I)
 _REMOTE = re.compile(r"remote|on-site|onsite|in-office|hybrid|physical presence", re.I)
 _OUTLOOK = re.compile(r"growth|grow|demand|outlook|openings|job market", re.I)
 
@@ -138,18 +139,21 @@ def _word_intents(word: str) -> frozenset[str]:
     return frozenset(name for name, keys in INTENT_WORDS.items() if _matches(word, keys))
 
 
-def read_question(text: str) -> Question:
-    """Split a question into content words and recognise what kind of answer it wants."""
+def read_question(text: str, credentials: frozenset[str] = frozenset()) -> Question:
+    """Split a question into content words and recognise what kind of answer it wants; `credentials` are
+    the corpus's credential acronyms (naming one asks about a certification)."""
     lowered = text.lower()
     tokens = re.findall(r"[$£€]|[\w'’-]+", lowered)
     # "besides salary, ... profit sharing": what the question sets aside is not what it asks about
     aside = set(re.findall(r"\b(?:besides|other than|apart from|aside from|excluding|except(?: for)?)\s+"
                            r"(?:the |just |only |a |an |their |base )?([\w'’-]+)", lowered))
     if _EARNED_OTHER.search(lowered):
-        aside |= {"earn", "earns", "earned", "earning"}  # "earn an ACMPE certification" is not about pay
+        aside |= {"earn", "earns", "earned", "earning"}  # "earn a board certification" is not about pay
     intents = set().union(*(_word_intents(t) for t in tokens if t not in aside))
+    if any(t in credentials for t in tokens):
+        intents.add("certification")
     if _MAKE.search(lowered) and not _MADE_OTHER.search(lowered):
-        intents.add("salary")  # "what do office managers make"
+        intents.add("salary")  # "what do welders make"
     if _MONEY_WORD.search(lowered) and not _MONEY_HANDLED.search(lowered):
         intents.add("salary")  # "is the money good"
     intents |= {kind for kind, asked in KIND_ASKED.items() if asked.search(lowered)}
@@ -188,9 +192,12 @@ def read_question(text: str) -> Question:
                     wants_list=bool(LIST_QUESTION.search(text)))
 
 
-def offers(unit_text: str) -> frozenset[str]:
-    """The intents a unit's text can satisfy: it names an amount, a degree, a certificate, a duration..."""
+def offers(unit_text: str, credentials: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The intents a unit's text can satisfy: it names an amount, a degree, a certificate, a duration...;
+    `credentials` are the corpus's credential acronyms (a unit naming one offers a certification)."""
     found = set()
+    if credentials and any(a.lower() in credentials for a in _ACRONYM.findall(unit_text)):
+        found.add("certification")
     if _MONEY.search(unit_text):
         found.add("cost" if _COST_WORDS.search(unit_text) else "salary")
     if _NUMBER.search(unit_text):
@@ -209,7 +216,7 @@ def offers(unit_text: str) -> frozenset[str]:
         found.add("remote")
     found |= {kind for kind, given in KIND_GIVEN.items() if given.search(unit_text)}
     if len(set(_ACRONYM.findall(unit_text))) >= 3:
-        found.add("names")  # "CMM, FACHE and CPHQ" names several things too
+        found.add("names")  # "CPT, HCPCS and ICD-10" names several things too
     return frozenset(found)
 
 

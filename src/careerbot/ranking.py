@@ -23,8 +23,8 @@ FEATURES = (
     "definition", "place", "place_miss", "list_answer",
 )
 DECLINE_FEATURES = ("top_score", "dense", "chunk", "unit_overlap", "figure_miss", "unknown", "specific",
-                    "margin", "lexical_hits")
-# "Certified Medical Practice Executive (CMPE)" and "HIPAA (Health Insurance Portability ...)"
+                    "margin", "lexical_hits", "guide_cover", "role_untitled")
+# "Certified Public Accountant (CPA)" and "OSHA (Occupational Safety and Health ...)"
 _ACRONYM_AFTER = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)")
 _ACRONYM_BEFORE = re.compile(r"\b([A-Z]{2,6})\s*\(((?:[A-Z][a-z]+[\s&,-]*(?:and |of |for |the )?){2,})")
 WEIGHTS_FILE = Path(__file__).with_name("ranking_weights.json")
@@ -46,7 +46,7 @@ def spells_out(acronym: str, words: str) -> bool:
 
 
 def defined_acronyms(text: str) -> frozenset[str]:
-    """The acronyms a text spells out, in lower case: "Certified Medical Practice Executive (CMPE)"."""
+    """The acronyms a text spells out, in lower case: "Certified Public Accountant (CPA)"."""
     found = set()
     for m in _ACRONYM_AFTER.finditer(text):
         acronym = m.group(1)
@@ -67,7 +67,7 @@ class UnitSignals:
     section_stems: frozenset[str]
     words: frozenset[str]  # lower-case words of the unit and its section, for places
     levels: frozenset[str]
-    defines: frozenset[str]  # lower-case acronyms the unit spells out: "(CMPE)"
+    defines: frozenset[str]  # lower-case acronyms the unit spells out: "(CPA)"
     kind: str
     short: bool
     section_question: bool
@@ -118,10 +118,17 @@ def features(sig: UnitSignals, offers: frozenset[str], question: Question, q_ste
     ]
 
 
+override: dict | None = None  # weights being fitted (bench/train_ranker.py), in place of the file's
+
+
 @lru_cache(maxsize=1)
+def _fitted() -> dict:
+    return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+
+
 def weights() -> dict:
     """The fitted weights: {"rank": {"bias", "w"}, "decline": {"bias", "w", "threshold"}}."""
-    return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    return override or _fitted()
 
 
 def rank_scores(vectors: list[list[float]]) -> np.ndarray:
@@ -134,11 +141,13 @@ def rank_scores(vectors: list[list[float]]) -> np.ndarray:
 
 
 def decline_vector(top: list[float], top_score: float, second_score: float, unknown: int, specific: int,
-                   n_words: int, lexical_hits: float) -> list[float]:
-    """The question-level features the decline decision is made on, in DECLINE_FEATURES order."""
+                   n_words: int, lexical_hits: float, guide_cover: float, role_untitled: bool) -> list[float]:
+    """The question-level features the decline decision is made on, in DECLINE_FEATURES order: how the best
+    unit scored and by how much it leads, how much of the question it, its guide and the corpus hold, and
+    whether the question names a role no guide is about."""
     f = dict(zip(FEATURES, top))
     return [top_score, f["dense"], f["chunk"], f["unit_overlap"], f["figure_miss"], unknown / max(1, n_words),
-            float(min(2, specific)), top_score - second_score, lexical_hits]
+            float(min(2, specific)), top_score - second_score, lexical_hits, guide_cover, float(role_untitled)]
 
 
 def answer_probability(vector: list[float]) -> float:

@@ -19,6 +19,7 @@ from .errors import CareerbotError, IndexError_
 from .index import REBUILD, Index, role_of, unit_passage
 from .intent import QUESTION_STOP, Question, figures, offers, pay_periods
 from .lexical import Lexical, text_tokens, tokenize, words
+from .coverage import NOT_A_ROLE, Coverage, boilerplate, credential_acronyms, singular, survey
 from .ranking import UnitSignals, features, rank_scores, unit_signals
 from .terms import Reader
 
@@ -36,8 +37,8 @@ class Engine:
     offers: list[frozenset[str]]
     figures: list[frozenset[str]]
     duplicate_of: list[int]  # the first unit with the same words, or itself
-    role_words: dict[str, frozenset[str]]  # per guide: title words that name its role ("office"), or empty
-    role_phrases: dict[str, frozenset[str]]  # per guide with no such word: all its title words ("medical manager")
+    role_words: dict[str, frozenset[str]]  # per guide: title words that name its role and no other's, or empty
+    role_phrases: dict[str, frozenset[str]]  # per guide with no such word: all its title words
     reader: Reader  # reads question words against the corpus vocabulary
     signals: list[UnitSignals]  # per unit, what is known of it before any question
     chunk_units: list[list[int]]  # per chunk, the units it holds
@@ -48,6 +49,11 @@ class Engine:
     anchors: frozenset[str] = frozenset()  # stems that tie a question to these careers (see `topic_stems`)
     title_stems: frozenset[str] = frozenset()  # stems of the guides' titles ("medic", "practic", "manag")
     pay_periods: frozenset[str] = frozenset()  # periods a passage naming an amount gives pay for ("hour")
+    scope_words: frozenset[str] = frozenset()  # singular words of the guides' titles and headings: their roles
+    credentials: frozenset[str] = frozenset()  # lower-case acronyms the guides use beside credential words
+    guide_stems: dict[str, frozenset[str]] = field(default_factory=dict)  # per guide, the stems it uses
+    chrome: frozenset[int] = frozenset()  # units that are site chrome, never quoted (coverage.boilerplate)
+    coverage: Coverage = field(default_factory=Coverage)  # roles, topics and example questions, for people
 
 
 @dataclass
@@ -63,8 +69,8 @@ class Candidate:
 
 
 def _role_words(titles: dict[str, str]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """Per guide, the title words that name its role and not every guide's ("office" for the office-manager
-    guide); and for a guide whose title words are all common to every title ("Medical Manager"), those words."""
+    """Per guide, the title words that name its role and not every guide's ("site" in "Site Supervisor" beside
+    "Shift Supervisor"); and for a guide whose title words are all common to every title ("Supervisor"), those."""
     per = {s: frozenset(words(role_of(t))) for s, t in titles.items()}
     common = frozenset.intersection(*per.values()) if len(per) > 1 else frozenset()
     distinct = {s: ws - common for s, ws in per.items()}
@@ -113,7 +119,7 @@ def item_runs(units: list) -> list[tuple[int, ...]]:
     return runs
 
 
-# A sentence that lists examples in line: "entry-level positions like medical secretary, administrative
+# A sentence that lists examples in line: "entry-level positions like ward clerk, administrative
 # assistant, or billing specialist"
 INLINE_LIST = re.compile(
     r"\b(?:like|such as|including|e\.g\.,?)\s+[^,.;:]{2,60}(?:,\s*[^,.;:]{2,60}){1,},?\s+(?:and|or)\s+")
@@ -148,6 +154,17 @@ def topic_stems(index: Index, unit_stems: list[list[str]]) -> frozenset[str]:
     return frozenset(found - set(tokenize([" ".join(QUESTION_STOP) + " what how doe"])[0]))
 
 
+def _guide_stems(index: Index, unit_tokens: list[list[str]]) -> dict[str, frozenset[str]]:
+    """Per guide, the stems of its title, headings and units."""
+    found: dict[str, set[str]] = {s: set(tokenize([t])[0]) for s, t in index.titles.items()}
+    for u, stems in zip(index.units, unit_tokens):
+        found.setdefault(u.source, set()).update(stems)
+    sections = sorted({(u.source, u.section) for u in index.units})
+    for (source, _), stems in zip(sections, tokenize([s for _, s in sections])):
+        found[source].update(stems)
+    return {s: frozenset(v) for s, v in found.items()}
+
+
 def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None) -> Engine:
     """Prepare an index for answering: BM25 over unit passages, unit features, corpus vocabulary, and the
     query encoder (see `query_encoder`); `corpus` is where the indexed guides are, to quote whole lists."""
@@ -171,8 +188,12 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
     lists = item_runs(index.units)
     unit_tokens = tokenize([u.text for u in index.units])
     listed = listable(index.units, lists)
-    unit_offers = [offers(u.text) for u in index.units]
+    texts = [u.text for u in index.units]
+    credentials = credential_acronyms(texts)
+    unit_offers = [offers(t, credentials) for t in texts]
     sections = sorted({u.section for u in index.units})
+    scope = {singular(w) for t in [*map(role_of, index.titles.values()), *sections] for w in words(t)
+             if len(w) > 2 and w not in QUESTION_STOP and w not in NOT_A_ROLE}
     section_tokens = dict(zip(sections, tokenize(sections)))  # one call for all: each call has a fixed cost
     return Engine(
         index=index,
@@ -194,6 +215,11 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
         title_stems=frozenset(t for ts in tokenize(list(index.titles.values()) or [""]) for t in ts),
         pay_periods=frozenset().union(*(pay_periods(u.text) for u, o in zip(index.units, unit_offers)
                                         if "salary" in o)),
+        scope_words=frozenset(scope),
+        credentials=credentials,
+        guide_stems=_guide_stems(index, unit_tokens),
+        chrome=boilerplate(index.units),
+        coverage=survey(index.titles, texts, unit_offers, sections),  # as stored in the manifest
     )
 
 
@@ -222,7 +248,7 @@ def _stop_stems() -> frozenset[str]:
 
 def named_guides(engine: Engine, question: Question) -> set[str]:
     """The guides whose role the question names: by a distinctive title word ("office"), else by every
-    word of a generic title ("medical manager")."""
+    word of a generic title ("manager")."""
     asked = {_singular(w) for w in question.words}
     named = {s for s, ws in engine.role_words.items() if ws & asked}
     return named or {s for s, ws in engine.role_phrases.items() if ws <= asked}
@@ -297,7 +323,7 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
                               c.lexical, role, places)
     for c, score in zip(found.values(), rank_scores([c.features for c in found.values()])):
         c.score = float(score)
-    ranked = sorted(found.values(), key=lambda c: -c.score)
+    ranked = sorted((c for c in found.values() if c.unit not in engine.chrome), key=lambda c: -c.score)
     seen: set[int] = set()
     unique = []
     for c in ranked:

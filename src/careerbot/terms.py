@@ -18,7 +18,7 @@ CUTOFF = 0.8  # difflib similarity for a typo to be mended to a corpus word
 COMMON_ZIPF = 3.0  # words at least this frequent in English are real words, never "mended"
 RARE_ZIPF = 3.0  # an unknown word rarer than this is a specific term (jargon, a name, an acronym)
 SHORTHAND = {
-    "med": "medical", "mgr": "manager", "mgrs": "managers", "mgmt": "management", "cert": "certification",
+    "mgr": "manager", "mgrs": "managers", "mgmt": "management", "cert": "certification",
     "certs": "certifications", "org": "organization", "orgs": "organizations", "regs": "regulations",
     "yrs": "years", "yr": "year", "admin": "administrative", "govt": "government", "avg": "average",
     "exp": "experience", "uni": "university", "reqs": "requirements", "info": "information", "hrs": "hours",
@@ -108,7 +108,7 @@ class Reader:
             lower = word.lower()
             found = self.mend(lower)
             if found is None and any(a <= m.start() < b for a, b in context):
-                return word  # who is asking ("i'm a medical biller"), not what they ask about
+                return word  # who is asking ("i'm a billing clerk"), not what they ask about
             if found is None:
                 unknown.append(lower)
                 if zipf(lower) < RARE_ZIPF or (word.isupper() and len(word) >= 2) or lower in SHORTHAND:

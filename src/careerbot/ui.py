@@ -13,16 +13,6 @@ from .answer import Answer
 from .errors import CareerbotError, QuestionError
 from .settings import MAX_QUESTION_CHARS, Settings
 
-EXAMPLES = {
-    "Education": ["Do I need a bachelor's degree to become a medical practice manager?",
-                  "How long does a healthcare administration degree take?"],
-    "Pay": ["How much do medical office managers make?",
-            "What is the median salary of a medical practice manager?"],
-    "Certifications": ["What certifications are valued for medical office managers?",
-                       "What is the CMPE and who offers it?"],
-    "Outlook": ["Is the job market for medical practice managers growing?",
-                "Can a medical office manager work remotely?"],
-}
 CONTEXT_CHARS = 220
 STATUS_SECONDS = 2.0  # how often the page re-reads the index status (being rebuilt, or what is loaded)
 SCROLL_TO_HIT = ("() => { setTimeout(() => { const m = document.querySelector('#cb-viewer mark');"
@@ -127,6 +117,18 @@ def status_line(settings: Settings, load: EngineLoad | None = None) -> str:
             f"index built {manifest.get('built_at')}.")
 
 
+def manifest_coverage(manifest: dict):
+    """What the indexed guides cover, as the build stored it (roles from the titles when it did not)."""
+    from .coverage import Coverage, role_of
+    from .index import manifest_titles
+
+    stored = manifest.get("coverage")
+    try:
+        return Coverage(**stored)
+    except TypeError:
+        return Coverage(roles={s: role_of(t) for s, t in manifest_titles(manifest).items()})
+
+
 def build_app(settings: Settings, load: EngineLoad | None = None):
     """The Gradio Blocks app for one corpus and an index that exists; `load` tells how loading it went."""
     import gradio as gr
@@ -138,6 +140,7 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
     check_manifest(settings.index, manifest, check_files=False)
     titles = manifest_titles(manifest)
     guide_names = sorted(titles.values())
+    cover = manifest_coverage(manifest)
 
     def answer_json(question: str, guides: list[str] | None = None) -> dict:
         """Answer a question; the JSON form of careerbot's Answer."""
@@ -191,8 +194,8 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
             record_feedback(log[turn]["question"], log[turn]["answer"], bool(data.liked))
             gr.Info("Thanks, your feedback was saved.")
 
-    intro = ("**careerbot** answers questions about careers in medical practice and office management by quoting "
-             "the guides, with a numbered source for every line.")
+    intro = (f"**careerbot** answers questions about {cover.role_names()} by quoting the guides, with a numbered "
+             "source for every line.")
     with gr.Blocks(title="careerbot") as app:
         gr.Markdown(intro, elem_id="cb-intro")
         status = gr.Markdown(status_line(settings, load), elem_id="cb-status")
@@ -200,7 +203,7 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
                                       api_visibility="private")
         log = gr.State([])
         chat = gr.Chatbot(label="careerbot", height=520, sanitize_html=True, elem_id="cb-chat",
-                          placeholder="Ask about pay, education, certifications, outlook or the path into the job.")
+                          placeholder=f"Ask about {cover.topic_names()} for {cover.role_names()}.")
         with gr.Row():
             box = gr.Textbox(show_label=False, placeholder="Type your question and press Enter", scale=8,
                              max_lines=4, elem_id="cb-question")
@@ -214,7 +217,7 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
             viewer = gr.HTML(elem_id="cb-viewer")
         outputs = [box, chat, log, related, viewer_choice, viewer]
         gr.Markdown("**Example questions**")
-        for topic, questions in EXAMPLES.items():
+        for topic, questions in cover.examples.items():
             with gr.Row():
                 gr.Markdown(f"*{topic}*", elem_classes=["cb-topic"])
                 for q in questions:

@@ -1,0 +1,187 @@
+"""What the guides cover, learned from the corpus: the roles they are about, the credentials they name, the
+topics they answer and the questions they pose themselves (FAQ headings).
+
+Nothing here knows any one career. The roles come from the guides' titles, the credentials from acronyms
+used beside words such as "certification" or "exam", the topics from what the guides' passages offer.
+A question that names a role (an occupation: "how much do welders make", "how do I become a pilot") is
+in scope only when that role is one of the guides'.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+# Words of a title that are about the page, not the role: "Complete X Career Guide 2025", "X Handbook"
+TITLE_NOISE = re.compile(
+    r"\b(?:the|complete|ultimate|definitive|essential|official|career|careers|path|paths|guide|guides|handbook|"
+    r"profile|overview|outlook|how to become an?|becoming an?|what is an?|in|\d{4})\b", re.I)
+# Where a title stops naming its subject: "Data Analyst Career Guide 2025: Salary, Skills..." / "X | Site"
+TITLE_CUT = re.compile(r"\s*(?:[:|]|\s[-–—]\s|\(|,).*$")
+
+# A question naming whom it is about: "how do I become a welder", "work as a pilot", "do chefs earn...",
+# "paralegal salary". The group is the role's words (one to three).
+_ROLE = r"((?:[a-z][\w'’-]*\s+){0,3}?[a-z][\w'’-]*?)"
+ROLE_FRAMES = (
+    re.compile(r"\b(?:become|becoming|work(?:ing|ed)? as|jobs? as|career as|hired as|employed as|"
+               r"trained? as|training to be|studying to be|qualify as|licensed as)\s+"
+               r"(?:an?\s+|the\s+)?" + _ROLE + r"(?=\s*(?:$|[?.!,;]|\s(?:in|at|for|with|and|or|if|after|before|"
+               r"without|when|like|than|is|are|job|jobs|role|career)\b))", re.I),
+    re.compile(r"\b(?:do|does|did|can|could|would|will|should)\s+(?:an?\s+|the\s+|most\s+|all\s+|new\s+)?" + _ROLE
+               + r"(?:\s+(?:typically|usually|normally|really|actually|generally|still))?"
+               r"\s+(?:make|makes|earn|earns|get paid|take home|do all day|do every day|do on a|"
+               r"do(?=\s*(?:$|[?.!,;])))\b", re.I),
+    re.compile(r"(?:^|[^\w'’-])" + _ROLE + r"\s+(?:salary|salaries|wages?|pay|earnings|income)\b", re.I),
+    re.compile(r"\b(?:salary|salaries|wages?|pay|earnings|income) (?:of|for) (?:an?\s+|the\s+)?" + _ROLE
+               + r"\s*(?:$|[?.!,;])", re.I),
+)
+# Words that stand where a role would, but name no occupation: the asker, a pronoun, a level, the job itself
+NOT_A_ROLE = frozenset(
+    "i you we they he she it me us them someone somebody anyone person people one ones folks beginner beginners "
+    "student students graduate graduates grad grads newbie newbies employee employees worker workers staff "
+    "professional professionals job jobs role roles position positions career careers field work this that these "
+    "those my your their our his her its average median typical starting entry entry-level annual base hourly "
+    "yearly monthly weekly good great best top high higher low lower more most much many some all any each every "
+    "new junior senior experienced mid mid-level lead chief head level levels year years first next last total "
+    "what which who how why where when full part full-time part-time remote hybrid the a an so much other "
+    "same different real actual overall besides both ppl extra".split())
+# What the guides' passages offer, as a topic a person would name (intent name -> label)
+TOPIC_LABELS = {"salary": "pay", "education": "education", "certification": "certifications",
+                "outlook": "job outlook", "remote": "remote work", "duration": "how long it takes"}
+EXAMPLE_TOPICS = {"salary": "Pay", "education": "Education", "certification": "Certifications", "outlook": "Outlook",
+                  "remote": "Remote work"}
+EXAMPLE_TEMPLATES = {"salary": "How much does {a} {role} make?", "education": "What education does {a} {role} need?",
+                     "certification": "Which certifications help {a} {role}?",
+                     "outlook": "Is the job market for {roles} growing?", "remote": "Can {a} {role} work remotely?"}
+TOPIC_MIN_UNITS = 3  # a topic is one the guides cover when this many passages offer it
+_CREDENTIAL_WORDS = re.compile(r"certif|credential|licen[cs]|registr|exam\b|examination|accredit", re.I)
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
+
+
+def role_of(title: str) -> str:
+    """The role a guide is about, from its title: "Data Analyst Career Guide 2025: Salary & Skills" ->
+    "Data Analyst"; "How to Become a Welder in 2025" -> "Welder"."""
+    head = TITLE_CUT.sub("", title.lstrip("# ").strip()) or title
+    role = " ".join(TITLE_NOISE.sub(" ", head).split()).strip(" -–—:,.&")
+    return role or " ".join(head.split())
+
+
+def singular(word: str) -> str:
+    """A plain English singular, enough to compare role words: "technicians" -> "technician"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+# "i work as a receptionist", "i'm a welder": the asker's own job, not the one asked about
+_ASKER = re.compile(r"\b(?:i|i'?m|i am|i'?ve been)\s+(?:\w+\s+){0,2}$", re.I)
+_ASKER_FRAME = re.compile(r"^(?:work(?:ing|ed)? as|jobs? as|employed as|trained? as|licensed as)\b", re.I)
+
+
+def asked_roles(text: str) -> list[str]:
+    """The roles (occupations) a question names, lower case: "how do I become a tower crane operator" ->
+    ["tower crane operator"]; [] when it names none. The asker's own job ("i work as a ...") is not one."""
+    from .intent import QUESTION_STOP
+
+    found = []
+    for frame in ROLE_FRAMES:
+        for m in frame.finditer(text):
+            if _ASKER_FRAME.match(m.group(0)) and _ASKER.search(text[max(0, m.start() - 30):m.start()]):
+                continue
+            words = m.group(1).lower().split()
+            cut = max((i + 1 for i, w in enumerate(words) if w in QUESTION_STOP or w in NOT_A_ROLE), default=0)
+            words = words[cut:]
+            while words and words[-1].endswith("ly"):
+                words.pop()  # "does a chef usually make"
+            phrase = " ".join(words)
+            if words and phrase not in found:
+                found.append(phrase)
+    return found
+
+
+# Calls to action and page furniture that web pages put around their content (general web text, no career's)
+CALL_TO_ACTION = re.compile(
+    r"\b(?:sign up|log in|sign in|subscribe|unsubscribe|newsletter|cookies?|all rights reserved|privacy policy|"
+    r"terms of (?:use|service)|free trial|no credit card|cancel anytime|upgrade to|share this|click here|"
+    r"was this (?:guide|page|article) helpful|advertisement|enter your email|join (?:over|now|our|\d))\b|©|"
+    r"/\s?month\b", re.I)
+
+
+def boilerplate(units: list) -> frozenset[int]:
+    """The units that are site chrome, not content: text two or more guides repeat word for word (a site's
+    sign-up prompt, its related-careers links), and calls to action ("Sign up now...", "$12/month")."""
+    sources: dict[str, set[str]] = {}
+    keys = []
+    for u in units:
+        key = " ".join(re.findall(r"\w+", u.text.lower()))
+        keys.append(key)
+        sources.setdefault(key, set()).add(u.source)
+    return frozenset(i for i, (u, key) in enumerate(zip(units, keys))
+                     if len(sources[key]) > 1 or CALL_TO_ACTION.search(u.text))
+
+
+def credential_acronyms(texts: list[str]) -> frozenset[str]:
+    """Lower-case acronyms the guides use beside credential words ("the NBDHE exam", "CPA licence")."""
+    return frozenset(a.lower() for t in texts if _CREDENTIAL_WORDS.search(t) for a in _ACRONYM.findall(t))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a corpus covers, as the app and the decline text speak of it."""
+
+    roles: dict[str, str] = field(default_factory=dict)  # source -> role, from the guide's title
+    topics: list[str] = field(default_factory=list)  # labels of topics many passages offer: "pay", "education"
+    examples: dict[str, list[str]] = field(default_factory=dict)  # topic -> questions the guides answer
+
+    def role_names(self, limit: int = 4) -> str:
+        """The roles as a phrase: "welders, plumbers and 3 more careers"."""
+        names = list(dict.fromkeys(plural(r) for r in self.roles.values() if r))
+        if not names:
+            return "the careers in these guides"
+        shown = names[:limit]
+        rest = len(names) - len(shown)
+        if rest:
+            return ", ".join(shown) + f" and {rest} more careers"
+        return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+    def topic_names(self) -> str:
+        topics = self.topics or ["pay", "education", "the path in"]
+        return topics[0] if len(topics) == 1 else ", ".join(topics[:-1]) + " and " + topics[-1]
+
+
+def plural(role: str) -> str:
+    """A role in the plural, lower-cased but for acronyms: "Data Analyst" -> "data analysts"."""
+    words = [w if w.isupper() else w.lower() for w in role.split()]
+    if not words:
+        return ""
+    last = words[-1]
+    if not last.endswith("s"):
+        last = last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" else last + "s"
+    return " ".join(words[:-1] + [last])
+
+
+def survey(titles: dict[str, str], unit_texts: list[str], unit_offers: list[frozenset[str]],
+           sections: list[str]) -> Coverage:
+    """What the corpus covers: roles from titles, topics from what passages offer, example questions from the
+    guides' own FAQ headings (else from the topic and a role)."""
+    from .intent import read_question
+
+    roles = {s: role_of(t) for s, t in titles.items()}
+    counts = Counter(i for o in unit_offers for i in o)
+    topics = [label for intent, label in TOPIC_LABELS.items() if counts[intent] >= TOPIC_MIN_UNITS]
+    faq = list(dict.fromkeys(s for s in sections if s.endswith("?") and 15 <= len(s) <= 90))
+    examples: dict[str, list[str]] = {}
+    names = [r for r in dict.fromkeys(roles.values()) if r]
+    for n, (intent, label) in enumerate(EXAMPLE_TOPICS.items()):
+        if counts[intent] < TOPIC_MIN_UNITS:
+            continue
+        picked = [q for q in faq if intent in read_question(q).intents][:2]
+        if len(picked) < 2 and names:
+            role = names[n % len(names)]
+            a = "an" if role[:1].lower() in "aeiou" else "a"
+            picked.append(EXAMPLE_TEMPLATES[intent].format(a=a, role=role.lower() if not role.isupper() else role,
+                                                           roles=plural(role)))
+        examples[label] = picked[:2]
+    return Coverage(roles=roles, topics=topics, examples=examples)

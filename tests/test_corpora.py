@@ -1,0 +1,100 @@
+"""careerbot on guides about other careers: what it knows of its guides comes from the corpus, not the code."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TRADES = ROOT / "bench" / "corpora" / "trades-handbook"
+SEED_WORDS = re.compile(r"medical|practice manag|office manag|\bCMPE\b|\bCMOM\b|healthcare", re.I)
+
+
+@pytest.fixture(scope="session")
+def trades_index(tmp_path_factory) -> Path:
+    """An index of the skilled-trades handbook (four Markdown guides), built once."""
+    from careerbot.index import build
+    from careerbot.settings import resolve
+
+    path = tmp_path_factory.mktemp("trades") / "index"
+    build(resolve(TRADES / "guides", path), progress=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def ask_trades(trades_index):
+    from careerbot import ask
+
+    return lambda question, **kw: ask(question, corpus=TRADES / "guides", index=trades_index, **kw)
+
+
+def test_trades_gold_questions_meet_their_floors(trades_index):
+    """The handbook's own question set (written from the guides alone, five personas) stays answered."""
+    from careerbot.evaluate import evaluate, load_gold
+
+    report = evaluate(load_gold(TRADES / "questions.jsonl"), corpus=TRADES / "guides", index=trades_index)["overall"]
+    assert report["key_fact"] >= 0.80
+    assert report["cited_guide"] >= 0.90
+    assert report["declined_answerable"] <= 0.08
+    assert report["declined_unanswerable"] >= 0.50
+
+
+def test_a_role_a_guide_covers_is_answered_from_that_guide(ask_trades):
+    a = ask_trades("How much does a plumber earn per year?")
+    assert a.answered and a.citations[0].source == "plumber.md"
+    assert "$" in a.text
+
+
+@pytest.mark.parametrize("question", ["How much do airline pilots make?", "how do i become a pastry chef",
+                                      "what does a veterinarian do all day?"])
+def test_an_occupation_no_guide_covers_is_declined(ask_trades, question):
+    a = ask_trades(question)
+    assert not a.answered and not a.citations
+
+
+def test_a_job_question_naming_an_illness_is_not_health_advice(ask_trades):
+    """The pointer to a clinician is for personal health questions, never for one about the work."""
+    job = ask_trades("Do welders risk lung disease from breathing fumes on the job?")
+    assert "clinician" not in job.text
+    personal = ask_trades("what should I take for a migraine?")
+    assert not personal.answered and "clinician" in personal.text
+
+
+def test_what_the_user_sees_comes_from_the_guides(trades_index, ask_trades):
+    """With guides about trades alone, nothing careerbot says speaks of the four starting guides' careers."""
+    from careerbot.index import read_manifest
+    from careerbot.ui import manifest_coverage
+
+    cover = manifest_coverage(read_manifest(trades_index))
+    shown = " ".join([cover.role_names(), cover.topic_names(), *(q for qs in cover.examples.values() for q in qs)])
+    assert "electricians" in shown.lower() and "welders" in shown.lower()
+    assert cover.examples and all(qs for qs in cover.examples.values())
+    declined = ask_trades("Who won the 2022 FIFA World Cup?")
+    health = ask_trades("what should I take for a migraine?")
+    for text in (shown, declined.text, health.text):
+        assert not SEED_WORDS.search(text), text
+
+
+def test_site_chrome_repeated_across_guides_is_never_quoted(tmp_path):
+    """A line a site repeats on every page (a sign-up prompt that mentions remote work) is not an answer."""
+    from careerbot import ask
+    from careerbot.index import build
+    from careerbot.settings import resolve
+
+    chrome = ["Find your next role on JobDeck", "Sign up free and join 40,000 remote workers who get daily job alerts."]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for role, remote in (("Glazier", "Glaziers work on building sites and in workshops, so the job cannot be "
+                                     "done remotely from home."),
+                         ("Roofer", "Roofing is outdoor work on the building itself, and roofers never work from home.")):
+        body = [f"# {role} Career Guide", *chrome, "## What they do",
+                f"A {role.lower()} installs, repairs and replaces parts of buildings for homeowners and builders.",
+                "## Remote work", remote, "## Pay",
+                f"The median {role.lower()} earns $48,000 a year, and the top tenth earn over $70,000.", *chrome]
+        (corpus / f"{role.lower()}.md").write_text("\n\n".join(body) + "\n", encoding="utf-8")
+    index = tmp_path / "index"
+    build(resolve(corpus, index), progress=False)
+    a = ask("Can a glazier work remotely?", corpus=corpus, index=index)
+    assert a.answered and "join 40,000" not in a.text
+    assert "cannot be done remotely" in a.text
