@@ -48,7 +48,7 @@ def corpus_folder(name: str, with_seeds: bool, out: Path = OUT) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    for src in [*sorted((ROOT / "corpus").glob("*.*")), *sorted(guides.glob("*.*"))]:
+    for src in [p for p in [*sorted((ROOT / "corpus").iterdir()), *sorted(guides.iterdir())] if p.is_file()]:
         shutil.copy2(src, folder / src.name)
     return folder
 
