@@ -117,10 +117,13 @@ def test_example_button_asks_it(page):
     """The example questions come from the guides (their FAQ headings), and the guides answer them."""
     example = page.locator("button.cb-example").first
     asked = example.inner_text()
+    before = page.locator("#cb-chat .message").count()
     example.click()
-    page.wait_for_function("document.querySelector('#cb-chat').innerText.includes('[1]')", timeout=30000)
-    assert asked in page.locator("#cb-chat").inner_text()
-    assert "[1]" in page.locator("#cb-chat .message").last.inner_text()
+    page.wait_for_function(f"document.querySelectorAll('#cb-chat .message').length >= {before + 2}", timeout=30000)
+    assert asked in page.locator("#cb-chat .message").nth(before).inner_text()
+    reply = page.locator("#cb-chat .message").last
+    reply.get_by_text("[1]").first.wait_for(timeout=30000)
+    assert "[1]" in reply.inner_text()
 
 
 @pytest.mark.browser
