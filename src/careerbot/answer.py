@@ -23,7 +23,8 @@ class Answer:
 
     When the guides do not cover the question, `answered` is False, `citations` is empty, `text` says so
     and `suggestions` holds questions the guides do answer nearby; `score` is the confidence in [0, 1]
-    that the answer is right.
+    that the answer is right. `carried` names what a follow-up question took from the earlier turns of its
+    conversation ("office managers", "pay"); it is empty when the question was read on its own.
     """
 
     question: str
@@ -32,3 +33,4 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     score: float = 0.0
     suggestions: list[str] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)  # what a follow-up took from earlier turns: ["pay"]

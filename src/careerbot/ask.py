@@ -1,6 +1,7 @@
 """`ask()`: careerbot's public entry point, from a question to a cited, verbatim answer."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 
@@ -37,11 +38,33 @@ def _sources_for(engine, guides: list[str] | None) -> set[str] | None:
     return sources
 
 
-def ask(question: str, *, guides: list[str] | None = None, corpus: str | os.PathLike | None = None,
-        index: str | os.PathLike | None = None) -> Answer:
+def turns_of(history: object) -> list[tuple[str, str]]:
+    """The earlier turns as (question, answer text) pairs: an answer's text is "" when it was declined or
+    only the question was given."""
+    if history is None:
+        return []
+    if isinstance(history, (str, Answer)) or not isinstance(history, (list, tuple)):
+        raise QuestionError("history must be a list of the earlier questions (strings or Answers), oldest first")
+    turns = []
+    for turn in history:
+        if isinstance(turn, Answer):
+            turns.append((clean_question(turn.question), turn.text if turn.answered else ""))
+        elif isinstance(turn, str):
+            if turn.strip():
+                turns.append((clean_question(turn), ""))
+        else:
+            raise QuestionError(f"each turn of history must be a question string or an Answer, not "
+                                f"{type(turn).__name__}")
+    return turns
+
+
+def ask(question: str, *, history: list[str | Answer] | None = None, guides: list[str] | None = None,
+        corpus: str | os.PathLike | None = None, index: str | os.PathLike | None = None) -> Answer:
     """Answer a question about these careers with sentences quoted from the guides, each cited.
 
-    `guides` limits the answer to the named guides (titles or corpus-relative paths). The corpus and index
+    `history` is the conversation so far, oldest first (question strings or earlier Answers): a follow-up
+    such as "and office managers?" or "what do they earn?" is read with what it leaves out taken from it,
+    and `Answer.carried` names what was taken. `guides` limits the answer to the named guides (titles or corpus-relative paths). The corpus and index
     folders are the arguments, else CAREERBOT_CORPUS / CAREERBOT_INDEX, else the project's corpus/ and index/.
     The index is built when missing and updated when the guides changed.
 
@@ -54,8 +77,9 @@ def ask(question: str, *, guides: list[str] | None = None, corpus: str | os.Path
     one-line remedy for a missing corpus or a damaged index.
     """
     text = clean_question(question)
+    turns = turns_of(history)
     engine = engine_for(resolve(corpus, index))
-    return answer_with(engine, text, _sources_for(engine, guides))[0]
+    return answer_with(engine, text, _sources_for(engine, guides), turns)[0]
 
 
 def focus(text: str) -> str:
@@ -67,16 +91,23 @@ def focus(text: str) -> str:
     return " ".join(s for s in sentences if not s.endswith((".", "!")))  # questions and trailing fragments
 
 
-def answer_with(engine, text: str, sources: set[str] | None = None):
-    """The Answer to a cleaned question from a loaded engine, and the ranked candidates behind it."""
+def answer_with(engine, text: str, sources: set[str] | None = None, history: list[tuple[str, str]] | None = None):
+    """The Answer to a cleaned question from a loaded engine, and the ranked candidates behind it;
+    `history` holds the earlier turns as (question, answer text) pairs."""
+    from .conversation import read_in_context
     from .extract import choose
     from .intent import read_question
     from .retrieve import candidates
 
-    reading = engine.reader.read(focus(text))
+    searched, carried = text, []
+    if history:
+        searched, carried = read_in_context(focus(text), history, engine.role_vocab, engine.role_heads,
+                                            engine.credentials, engine.scope_words - engine.role_vocab)
+    reading = engine.reader.read(focus(searched))
     q = read_question(reading.text, engine.credentials)
     ranked = candidates(engine, q, engine.encode([reading.text])[0], sources, reading.places)
-    return _compose(engine, text, choose(engine, q, ranked, reading), ranked), ranked
+    answer = _compose(engine, text, choose(engine, q, ranked, reading), ranked)
+    return (dataclasses.replace(answer, carried=carried) if carried else answer), ranked
 
 
 def _compose(engine, text: str, decision, ranked) -> Answer:

@@ -123,8 +123,12 @@ def boilerplate(units: list) -> frozenset[int]:
 
 
 def credential_acronyms(texts: list[str]) -> frozenset[str]:
-    """Lower-case acronyms the guides use beside credential words ("the NBDHE exam", "CPA licence")."""
-    return frozenset(a.lower() for t in texts if _CREDENTIAL_WORDS.search(t) for a in _ACRONYM.findall(t))
+    """Lower-case acronyms the guides use beside credential words ("the NBDHE exam", "CPA licence"); not
+    places ("a UK licence")."""
+    from .terms import places
+
+    return frozenset(a.lower() for t in texts if _CREDENTIAL_WORDS.search(t) for a in _ACRONYM.findall(t)
+                     if a.lower() not in places())
 
 
 @dataclass(frozen=True)

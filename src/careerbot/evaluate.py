@@ -11,7 +11,8 @@ from .errors import CareerbotError
 
 def load_gold(path: str | os.PathLike) -> list[dict]:
     """Gold items from a JSON-lines file: {"question", "fact", "guides", "topic"} or {"question",
-    "answerable": false, "topic"}; "fact" may be a list of acceptable facts."""
+    "answerable": false, "topic"}; "fact" may be a list of acceptable facts, and "history" the earlier
+    questions of a conversation (oldest first) that the question follows."""
     items = []
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -64,7 +65,8 @@ def evaluate(items: list[dict], corpus=None, index=None, answer=None) -> dict:
         answer = careerbot_answerer(corpus, index)
     rows = []
     for item in items:
-        a, ranked_guides = answer(item["question"])
+        history = item.get("history") or []
+        a, ranked_guides = answer(item["question"], history) if history else answer(item["question"])
         row = {"topic": item.get("topic", ""), "answerable": item.get("answerable", True),
                "answered": a.answered, "length": len(a.text) if a.answered else 0}
         if row["answerable"]:
@@ -79,16 +81,25 @@ def evaluate(items: list[dict], corpus=None, index=None, answer=None) -> dict:
     return {"overall": _rates(rows), "topics": {t: _rates(rs) for t, rs in sorted(_by_topic(rows).items())}}
 
 
-def careerbot_answerer(corpus=None, index=None):
-    """careerbot's own pipeline as an `answer` function for `evaluate`."""
-    from .ask import answer_with, clean_question
+def careerbot_answerer(corpus=None, index=None, alone: bool = False):
+    """careerbot's own pipeline as an `answer` function for `evaluate`. A question with a history is asked
+    as the app asks it: after each earlier turn was answered with its own history. `alone` ignores history."""
+    from .ask import answer_with, clean_question, turns_of
     from .loading import engine_for
     from .settings import resolve
 
     engine = engine_for(resolve(corpus, index))
+    asked: dict[tuple[str, ...], tuple] = {}
 
-    def answer(question: str):
-        a, ranked = answer_with(engine, clean_question(question))
+    def turn(question: str, history: list[str]):
+        key = (*history, question)
+        if key not in asked:
+            past = [turn(h, history[:i])[0] for i, h in enumerate(history)]
+            asked[key] = answer_with(engine, clean_question(question), None, turns_of(past))
+        return asked[key]
+
+    def answer(question: str, history: list[str] | None = None):
+        a, ranked = turn(question, [] if alone else list(history or []))
         guides = []
         for c in ranked:
             s = engine.index.units[c.unit].source

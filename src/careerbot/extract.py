@@ -11,7 +11,7 @@ from pathlib import Path
 from .intent import FIGURE_INTENTS, Question, pay_periods
 from .ranking import FEATURES, answer_probability, decline_threshold, decline_vector
 from .retrieve import Candidate, Engine
-from .terms import Reading
+from .terms import Reading, named_places
 
 LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list up to this long
 SECOND_GAP = 2.0  # a second unit joins when its log-odds are within this of the best unit's
@@ -84,11 +84,9 @@ def untitled_roles(engine: Engine, question: Question) -> list[str]:
 def unknown_specifics(engine: Engine, question: Question) -> bool:
     """A figure asked for a place no guide mentions ("pay in Texas"), or a credential asked about by an
     acronym no guide uses ("is the PMP worth it"): the guides cannot answer for it."""
-    from .terms import Reader
-
     known = engine.reader.vocabulary
     if question.intents & {"salary", "cost"} and any(not all(w in known for w in p.split())
-                                                      for p in Reader._places(question.text)):
+                                                      for p in named_places(question.text)):
         return True
     acronyms = re.findall(r"\b[A-Z][A-Z0-9]{1,6}\b", question.text)
     return "certification" in question.intents and any(a.lower() not in known for a in acronyms)

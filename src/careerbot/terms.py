@@ -29,14 +29,6 @@ SHORTHAND = {
 # Chat filler that says nothing about the question ("im a receptionist rn"): neither a term nor unknown
 CHAT_FILLER = frozenset("im ive id ill rn tbh idk pls plz u ur lol btw imo ngl fyi thx thanks hi hey hello ok okay "
                         "gonna wanna kinda sorta ya yeah m s t d ll ve re".split())  # and what "i'm" leaves
-_WORD = re.compile(r"\b(?:pay|paid|salar\w*|wages?|earn\w*|make|makes|income|rate)\b", re.I)
-
-
-def pay_bases(text: str) -> set[str]:
-    """The periods a text gives pay for: {"hour"} for "$25 per hour" or "hourly"."""
-    return {m.group(1) or m.group(2) for m in _PAY_BASIS.finditer(text)}
-
-
 _WORD = re.compile(r"[A-Za-z]+")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
@@ -117,20 +109,20 @@ class Reader:
             return word if found == lower else found
 
         mended = _WORD.sub(fix, text)
-        named = self._places(text)
+        named = named_places(text)
         specific += [p for p in named if not all(w in self.vocabulary for w in p.split())]
         specific += [y for y in _YEAR.findall(text) if y not in self.years]
         known_places = frozenset(p for p in named if all(w in self.vocabulary for w in p.split()))
         return Reading(mended, tuple(unknown), tuple(dict.fromkeys(specific)), known_places)
 
-    @staticmethod
-    def _places(text: str) -> list[str]:
-        """The places a text names (countries, US states, large cities), longest names first."""
-        words = _WORD.findall(text.lower())
-        found = []
-        for n in (3, 2, 1):
-            for i in range(len(words) - n + 1):
-                name = " ".join(words[i:i + n])
-                if name in places() and not any(name in longer for longer in found):
-                    found.append(name)
-        return found
+
+def named_places(text: str) -> list[str]:
+    """The places a text names (countries, US states, large cities), lower case, longest names first."""
+    words = _WORD.findall(text.lower())
+    found = []
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            name = " ".join(words[i:i + n])
+            if name in places() and not any(name in longer for longer in found):
+                found.append(name)
+    return found

@@ -1,0 +1,126 @@
+"""Conversations: follow-up questions read with their history, beside the same questions read alone.
+
+    .venv/bin/python bench/conversations.py [--json OUT.json]
+
+Each conversation set was written by someone who read only the guides: `bench/data/conversations/seeds.jsonl`
+on the project's four guides, `bench/corpora/NAME/conversations.jsonl` on a guide set about other careers.
+A line is one message with the earlier messages of its conversation ("history") and its kind: "first", a
+follow-up that changes the role, the topic, one detail ("fragment"), a pronoun's thing, a narrowing, an
+unanswerable follow-up, or a "reset" (a complete new question, which must be answered as if asked alone).
+Printed: the rates per kind, with history and alone; how many resets get the same answer as alone; and how
+long reading a follow-up with its history takes (p50/p95, on top of answering it).
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import argparse  # noqa: E402 - the offline switches above come before any Hugging Face import
+import json  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+if str(BENCH_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR))
+COLUMNS = ["key_fact", "cited_guide", "declined_answerable", "declined_unanswerable"]
+
+
+def conversation_sets() -> list[tuple[str, Path, Path]]:
+    """(name, corpus folder, conversation file) for the four guides and every guide set that has one."""
+    sets = [("seeds", ROOT / "corpus", BENCH_DIR / "data" / "conversations" / "seeds.jsonl")]
+    for folder in sorted((BENCH_DIR / "corpora").iterdir()):
+        if (folder / "conversations.jsonl").is_file():
+            sets.append((folder.name, folder / "guides", folder / "conversations.jsonl"))
+    return sets
+
+
+def reading_times(engine, items: list[dict]) -> list[float]:
+    """Milliseconds to read each follow-up with its history (the conversation step alone, warm)."""
+    from careerbot.ask import clean_question, focus
+    from careerbot.conversation import read_in_context
+
+    times = []
+    for item in items:
+        if not item.get("history"):
+            continue
+        history = [(clean_question(h), "") for h in item["history"]]
+        text = focus(clean_question(item["question"]))
+        read_in_context(text, history, engine.role_vocab, engine.role_heads, engine.credentials,
+                        engine.scope_words - engine.role_vocab)
+        start = time.perf_counter()
+        for _ in range(20):
+            read_in_context(text, history, engine.role_vocab, engine.role_heads, engine.credentials,
+                            engine.scope_words - engine.role_vocab)
+        times.append((time.perf_counter() - start) * 1000 / 20)
+    return times
+
+
+def score(name: str, corpus: Path, gold: Path) -> dict:
+    from careerbot.evaluate import careerbot_answerer, evaluate, load_gold
+    from careerbot.loading import engine_for
+    from careerbot.settings import resolve
+    from corpora import index_for
+
+    items = load_gold(gold)
+    index = index_for(name, corpus, False)
+    kinds = sorted({i.get("kind", "") for i in items})
+    result = {"set": name, "questions": len(items), "systems": {}}
+    answerers = {"careerbot": careerbot_answerer(corpus, index), "alone": careerbot_answerer(corpus, index, alone=True)}
+    for system, answer in answerers.items():
+        per = {"all follow-ups": evaluate([i for i in items if i.get("history")], answer=answer)["overall"]}
+        per.update({k: evaluate([i for i in items if i.get("kind") == k], answer=answer)["overall"] for k in kinds})
+        result["systems"][system] = per
+    resets = [i for i in items if i.get("kind") == "reset"]
+    same = sum(answerers["careerbot"](i["question"], i["history"])[0].text == answerers["alone"](i["question"])[0].text
+               for i in resets)
+    result["resets_as_alone"] = round(same / len(resets), 4) if resets else None
+    times = reading_times(engine_for(resolve(corpus, index)), items)
+    result["reading_ms"] = {"p50": round(statistics.median(times), 3),
+                            "p95": round(statistics.quantiles(times, n=20)[-1], 3)} if len(times) > 1 else {}
+    print(f"[conversations] {name}: scored {len(items)} messages", file=sys.stderr, flush=True)
+    return result
+
+
+def cell(value) -> str:
+    return "" if value is None else f"{value:.1%}"
+
+
+def render(results: list[dict]) -> str:
+    lines = ["| set | kind | messages | " + " | ".join(f"{c} (with history / alone)" for c in COLUMNS) + " |",
+             "|" + "---|" * (len(COLUMNS) + 3)]
+    for r in results:
+        ours, alone = r["systems"]["careerbot"], r["systems"]["alone"]
+        for kind, rates in ours.items():
+            n = (rates["answerable"] or 0) + (rates["unanswerable"] or 0)
+            lines.append(f"| {r['set']} | {kind} | {n} | "
+                         + " | ".join(f"{cell(rates[c])} / {cell(alone[kind][c])}" for c in COLUMNS) + " |")
+    lines.append("")
+    for r in results:
+        ms = r["reading_ms"]
+        lines.append(f"{r['set']}: resets answered as if asked alone {cell(r['resets_as_alone'])}; reading a "
+                     f"follow-up with its history p50 {ms.get('p50')} ms, p95 {ms.get('p95')} ms")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    args = p.parse_args(argv)
+    from careerbot.quiet import hush
+
+    hush()
+    results = [score(name, corpus, gold) for name, corpus, gold in conversation_sets()]
+    print(render(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
