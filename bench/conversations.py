@@ -42,21 +42,19 @@ def conversation_sets() -> list[tuple[str, Path, Path]]:
 
 def reading_times(engine, items: list[dict]) -> list[float]:
     """Milliseconds to read each follow-up with its history (the conversation step alone, warm)."""
-    from careerbot.ask import clean_question, focus
+    from careerbot.ask import clean_question, focus, turns_of
     from careerbot.conversation import read_in_context
 
     times = []
     for item in items:
         if not item.get("history"):
             continue
-        history = [(clean_question(h), "") for h in item["history"]]
+        history = turns_of(item["history"])
         text = focus(clean_question(item["question"]))
-        read_in_context(text, history, engine.role_vocab, engine.role_heads, engine.credentials,
-                        engine.scope_words - engine.role_vocab)
+        read_in_context(text, history, engine.lexicon)
         start = time.perf_counter()
         for _ in range(20):
-            read_in_context(text, history, engine.role_vocab, engine.role_heads, engine.credentials,
-                            engine.scope_words - engine.role_vocab)
+            read_in_context(text, history, engine.lexicon)
         times.append((time.perf_counter() - start) * 1000 / 20)
     return times
 

@@ -6,6 +6,7 @@ import os
 import re
 
 from .answer import Answer, Citation
+from .conversation import Turn
 from .errors import QuestionError
 from .loading import engine_for
 from .settings import MAX_QUESTION_CHARS, resolve
@@ -38,9 +39,8 @@ def _sources_for(engine, guides: list[str] | None) -> set[str] | None:
     return sources
 
 
-def turns_of(history: object) -> list[tuple[str, str]]:
-    """The earlier turns as (question, answer text) pairs: an answer's text is "" when it was declined or
-    only the question was given."""
+def turns_of(history: object) -> list[Turn]:
+    """The earlier turns of a conversation, from question strings and Answers (oldest first)."""
     if history is None:
         return []
     if isinstance(history, (str, Answer)) or not isinstance(history, (list, tuple)):
@@ -48,10 +48,12 @@ def turns_of(history: object) -> list[tuple[str, str]]:
     turns = []
     for turn in history:
         if isinstance(turn, Answer):
-            turns.append((clean_question(turn.question), turn.text if turn.answered else ""))
+            answered = turn.answered and turn.citations
+            turns.append(Turn(clean_question(turn.question), turn.text if answered else "",
+                              turn.citations[0].section if answered else ""))
         elif isinstance(turn, str):
             if turn.strip():
-                turns.append((clean_question(turn), ""))
+                turns.append(Turn(clean_question(turn)))
         else:
             raise QuestionError(f"each turn of history must be a question string or an Answer, not "
                                 f"{type(turn).__name__}")
@@ -91,9 +93,9 @@ def focus(text: str) -> str:
     return " ".join(s for s in sentences if not s.endswith((".", "!")))  # questions and trailing fragments
 
 
-def answer_with(engine, text: str, sources: set[str] | None = None, history: list[tuple[str, str]] | None = None):
+def answer_with(engine, text: str, sources: set[str] | None = None, history: list[Turn] | None = None):
     """The Answer to a cleaned question from a loaded engine, and the ranked candidates behind it;
-    `history` holds the earlier turns as (question, answer text) pairs."""
+    `history` holds the earlier turns of its conversation."""
     from .conversation import read_in_context
     from .extract import choose
     from .intent import read_question
@@ -101,8 +103,7 @@ def answer_with(engine, text: str, sources: set[str] | None = None, history: lis
 
     searched, carried = text, []
     if history:
-        searched, carried = read_in_context(focus(text), history, engine.role_vocab, engine.role_heads,
-                                            engine.credentials, engine.scope_words - engine.role_vocab)
+        searched, carried = read_in_context(focus(text), history, engine.lexicon)
     reading = engine.reader.read(focus(searched))
     q = read_question(reading.text, engine.credentials)
     ranked = candidates(engine, q, engine.encode([reading.text])[0], sources, reading.places)

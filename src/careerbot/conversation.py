@@ -6,15 +6,15 @@ the last question; "who offers it?" asks about the thing just discussed. A compl
 subject is read on its own. No text is generated for the answer: the reading only decides what is searched.
 
 The roles come from the guides' titles (and from question frames such as "become a pilot"), the topics
-from what a question asks for (intent.py); nothing here knows any one career.
+from what a question asks for (intent.py) and the guides' headings; nothing here knows any one career.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .coverage import NOT_A_ROLE, TOPIC_LABELS, asked_roles, plural, singular
-from .intent import QUESTION_STOP, read_question
+from .intent import QUESTION_STOP, read_question, word_intents
 from .terms import named_places
 
 MAX_TURNS = 6  # earlier turns read back at most; older ones rarely bear on a follow-up
@@ -26,11 +26,96 @@ ASKING = re.compile(r"\b(?:what|what's|whats|which|who|whom|how|why|when|where|i
                     r"could|should|would|will|has|have|need|needs|tell|explain|list|give)\b", re.I)
 PERSON = re.compile(r"\b(?:they|them|he|she|him)\b", re.I)  # the role, named by a pronoun
 OWNER = re.compile(r"\b(?:their|theirs|his|her)\b", re.I)
-THING = re.compile(r"\b(?:it|its|that|this|those|these|that one|this one|the one|ones?)\b", re.I)
-# Words a fragment uses around the detail it changes: "entry level?", "for senior people?"
-FRAGMENT_FILLER = frozenset("level levels position positions role roles job jobs people ones one kind type version "
-                            "instead too also either case there here about".split())
+# A thing named by a pronoun: "it", "those", "which one"; "that" when it stands alone ("does that take",
+# "get around that?"), not when it joins a clause ("jobs that pay")
+THING = re.compile(r"\b(?:it|its|this|those|these|which ones?|the one|that one|this one|one'?s)\b|"
+                   r"(?:^|\b(?:does|do|did|is|was|are|about|for|with|of|around|after|before|on|like|get|take|"
+                   r"need|mean|means|require|cost|pay|offer|offers)\s+)that\b(?!\s+(?:is|are|was|were)\s+\w+ing)|"
+                   r"\bthat\s*[?.!]*$", re.I)
+# A fragment that changes where, when or for whom: "in a hospital?", "for part-timers?", "to teach?"
+DETAIL = re.compile(r"^\W*(?:in|at|for|with|on|from|within|outside|near|across|during|without|to|after|before|"
+                    r"if|as|while)\b", re.I)
+# A fragment that picks among what was said: "the top earners?", "the cheapest one?"
+QUALIFIER = re.compile(r"\b(?:top|best|worst|most|least|highest|lowest|cheapest|fastest|shortest|longest|"
+                       r"biggest|smallest|low|high|first|last|main)\b", re.I)
+_ARTICLE = re.compile(r"^\W*(?:an?|the|some)\s+", re.I)
 _TOKEN = re.compile(r"[\w'’-]+")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,7}\b")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What the guides say about themselves that a follow-up is read against."""
+
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # each guide role and its singular words
+    vocab: frozenset[str] = frozenset()  # singular words of the roles
+    heads: frozenset[str] = frozenset()  # the last word of each role: "technician"
+    initials: dict[str, int] = field(default_factory=dict)  # "pta" -> its role in `roles`
+    credentials: frozenset[str] = frozenset()  # credential acronyms, lower case
+    topics: frozenset[str] = frozenset()  # singular words of the guides' headings that name no role
+    vocabulary: frozenset[str] = frozenset()  # every word the guides use, lower case
+
+
+def lexicon(role_names: list[str], credentials: frozenset[str], heading_words: frozenset[str],
+            vocabulary: frozenset[str]) -> Lexicon:
+    """The lexicon of a corpus, from its roles (guide titles), credentials, heading words and vocabulary."""
+    roles, vocab, heads, initials = [], set(), set(), {}
+    for name in dict.fromkeys(r for r in role_names if r):
+        words = tuple(singular(w) for w in _TOKEN.findall(name.lower()))
+        if not words:
+            continue
+        roles.append((name, words))
+        vocab.update(words)
+        heads.add(words[-1])
+        if len(words) >= 2:
+            initials.setdefault("".join(w[0] for w in words), len(roles) - 1)
+    return Lexicon(roles=tuple(roles), vocab=frozenset(vocab), heads=frozenset(heads), initials=initials,
+                   credentials=credentials, topics=frozenset(heading_words) - vocab, vocabulary=vocabulary)
+
+
+def _role_word(token: str, lex: Lexicon, words: frozenset[str]) -> bool:
+    """Whether a token is one of `words` (of the roles), or a short form of one ("tech", "rad")."""
+    word = singular(token.lower())
+    if word in words:
+        return True
+    return len(word) >= 3 and word not in QUESTION_STOP and any(w.startswith(word) for w in words)
+
+
+def _role_spans(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Spans of `text` naming a role: a run of the guides' role words that ends on a head word ("pharmacy
+    techs"), a role's initials ("PTAs"), or an occupation named by a question frame ("become a pilot")."""
+    spans: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+    for m in [*_TOKEN.finditer(text), None]:
+        if m is not None and m.group(0).isupper() and singular(m.group(0).lower()) in lex.initials:
+            run.append(m)
+            continue
+        if m is not None and _role_word(m.group(0), lex, lex.vocab):
+            run.append(m)
+            continue
+        while run and not (_role_word(run[-1].group(0), lex, lex.heads)
+                           or singular(run[-1].group(0).lower()) in lex.initials):
+            run.pop()  # a run ends on its head: "practice managers", not "practice management"
+        if run:
+            spans.append((run[0].start(), run[-1].end()))
+        run = []
+    lowered = text.lower()
+    for role in asked_roles(text):
+        at = lowered.find(role)
+        if at >= 0 and not any(a < at + len(role) and at < b for a, b in spans):
+            spans.append((at, at + len(role)))
+    return sorted(spans)
+
+
+def guide_role(phrase: str, lex: Lexicon) -> str:
+    """The guide role a phrase names ("PTAs" or "rad techs" -> "Radiologic Technologists"), or the
+    phrase itself when it names none or several."""
+    tokens = [singular(t.lower()) for t in _TOKEN.findall(phrase)]
+    if len(tokens) == 1 and tokens[0] in lex.initials:
+        return lex.roles[lex.initials[tokens[0]]][0]
+    fits = [name for name, words in lex.roles
+            if tokens and all(t in words or (len(t) >= 3 and any(w.startswith(t) for w in words)) for t in tokens)]
+    return fits[0] if len(fits) == 1 else phrase
 
 
 @dataclass(frozen=True)
@@ -46,73 +131,63 @@ class Parts:
     lead: bool  # opens with "and", "what about"...
     fragment: bool  # asks nothing by itself: no wh-word or auxiliary
     person: bool  # "they", "them": a role named by a pronoun
-    thing: bool  # "it", "that", "those": a thing named by a pronoun
-    names: tuple[str, ...] = field(default=())  # names in it that a pronoun can stand for (credential acronyms)
+    thing: bool  # "it", "those", "which one": a thing named by a pronoun
+    names: tuple[str, ...] = ()  # acronyms and credentials it names, which a pronoun can stand for
     rest: str = ""  # the message after its opening ("office managers?" of "and office managers?")
 
     def role_text(self) -> str:
         return " and ".join(self.text[a:b] for a, b in self.roles)
 
 
-def role_terms(titles_roles: list[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The singular words of the guides' roles, and the head word of each ("technician" of "Pharmacy Technician")."""
-    vocab, heads = set(), set()
-    for role in titles_roles:
-        words = [singular(w) for w in _TOKEN.findall(role.lower())]
-        if words:
-            vocab.update(words)
-            heads.add(words[-1])
-    return frozenset(vocab), frozenset(heads)
-
-
-def _role_spans(text: str, vocab: frozenset[str], heads: frozenset[str]) -> list[tuple[int, int]]:
-    """Spans of `text` naming a role: a run of the guides' role words that holds a head word, or an
-    occupation named by a question frame ("become a pilot")."""
-    spans: list[tuple[int, int]] = []
-    run: list[re.Match[str]] = []
-    for m in [*_TOKEN.finditer(text), None]:
-        if m is not None and singular(m.group(0).lower()) in vocab:
-            run.append(m)
-            continue
-        while run and singular(run[-1].group(0).lower()) not in heads:
-            run.pop()  # a run ends on its head: "practice managers", not "practice managers' office"
-        if run:
-            spans.append((run[0].start(), run[-1].end()))
-        run = []
-    lowered = text.lower()
-    for role in asked_roles(text):
-        at = lowered.find(role)
-        if at >= 0 and not any(a <= at < b or at <= a < at + len(role) for a, b in spans):
-            spans.append((at, at + len(role)))
-    return sorted(spans)
-
-
-def parts(text: str, vocab: frozenset[str], heads: frozenset[str], credentials: frozenset[str]) -> Parts:
+def parts(text: str, lex: Lexicon) -> Parts:
     """Take a message apart into what it names and how it leans on earlier turns."""
     lead = LEAD.match(text)
-    rest = text[lead.end():] if lead else text
-    spans = _role_spans(text, vocab, heads)
-    q = read_question(text, credentials)
+    start = lead.end() if lead else 0
+    rest = text[start:]
+    spans = _role_spans(text, lex)
+    q = read_question(text, lex.credentials)
     places = tuple(named_places(text))
     place_words = {w for p in places for w in p.split()}
-    in_role = {m.start() for m in _TOKEN.finditer(text) if any(a <= m.start() < b for a, b in spans)}
-    topic = tuple(w for m in _TOKEN.finditer(text) if m.start() not in in_role and m.start() >= (lead.end() if lead else 0)
-                  for w in [m.group(0).lower()]
-                  if len(w) > 2 and w not in QUESTION_STOP and w not in NOT_A_ROLE and w not in place_words
-                  and w not in FRAGMENT_FILLER and not THING.fullmatch(w) and not PERSON.fullmatch(w)
-                  and not OWNER.fullmatch(w))
-    names = tuple(dict.fromkeys(m.group(0) for m in _TOKEN.finditer(text) if m.group(0).lower() in credentials))
-    return Parts(text=text, roles=tuple(spans), intents=q.intents, topic=topic, places=places, levels=q.levels,
-                 lead=bool(lead), fragment=not ASKING.search(rest), person=bool(PERSON.search(text)),
-                 thing=bool(THING.search(rest)), names=names, rest=rest)
+    topic = []
+    for m in _TOKEN.finditer(text):
+        w = m.group(0).lower()
+        if m.start() < start or any(a <= m.start() < b for a, b in spans):
+            continue
+        if (len(w) > 2 or m.group(0).isupper()) and w not in QUESTION_STOP and w not in NOT_A_ROLE \
+                and w not in place_words and not THING.fullmatch(w) and not PERSON.fullmatch(w) \
+                and not OWNER.fullmatch(w):
+            topic.append(w)
+    names = tuple(dict.fromkeys(a for a in _ACRONYM.findall(text) if a.lower() not in lex.initials
+                                and a.lower() not in place_words))
+    return Parts(text=text, roles=tuple(spans), intents=q.intents, topic=tuple(topic), places=places,
+                 levels=q.levels, lead=bool(lead), fragment=not ASKING.search(rest),
+                 person=bool(PERSON.search(text)), thing=bool(THING.search(rest)), names=names, rest=rest)
 
 
-def topic_label(p: Parts) -> str:
-    """The topic of a message as a person would name it: "pay", "certifications", else its own words."""
+@dataclass(frozen=True)
+class Context:
+    """What a conversation has been about so far."""
+
+    last: Parts | None = None  # the last message, as read
+    role: Parts | None = None  # the last message that named a role
+    asked: Parts | None = None  # the last message that asked for something (a topic)
+    thing: str = ""  # what "it" stands for: a name in the last message or its answer, else its answer's heading
+    thing_label: str = ""  # the same, as `Answer.carried` names it
+
+
+def topic_label(p: Parts, lex: Lexicon) -> str:
+    """The topic of a message as a person would name it: "pay", "certifications", else its heading words."""
     for intent, label in TOPIC_LABELS.items():
         if intent in p.intents:
             return label
-    return " ".join(p.topic[:3])
+    words = [w for w in p.topic if singular(w) in lex.topics]
+    return " ".join(words[:3]) or "your earlier question"
+
+
+def _role_of(p: Parts, lex: Lexicon) -> str:
+    """The role a message named, as the guides name it when they do ("Physical Therapist Assistants")."""
+    named = [plural(guide_role(p.text[a:b], lex)) for a, b in p.roles]
+    return " and ".join(dict.fromkeys(named))
 
 
 def _with_place(base: str, old: tuple[str, ...], new: tuple[str, ...]) -> str:
@@ -122,97 +197,133 @@ def _with_place(base: str, old: tuple[str, ...], new: tuple[str, ...]) -> str:
     return f"{base} in {' and '.join(new)}?" if new else base + "?"
 
 
-def _thing(p: Parts) -> str:
-    """What "it" or "that" stands for after message `p`: the credential it names, else its topic."""
-    return " ".join(p.names) or topic_label(p)
-
-
-# A fragment that changes where or for whom: "in a hospital?", "for part-timers?"
-DETAIL = re.compile(r"^\W*(?:in|at|for|with|on|from|within|outside|near|across|during|without)\b", re.I)
-_ARTICLE = re.compile(r"^\W*(?:an?|the|some)\s+", re.I)
-
-
-def _plural_role(p: Parts) -> str:
-    role = p.role_text()
-    return plural(role) if len(p.roles) == 1 and not role.lower().endswith("s") else role
-
-
-def _changed(prior: Parts, now: Parts, topics: frozenset[str]) -> str:
-    """How a message that asks for nothing by itself changes the last question: "role" (it names another
-    role), "topic" (it names another topic, the role left out), "detail" (a place, a level, a setting)."""
+def _changed(ctx: Context, now: Parts, lex: Lexicon) -> str:
+    """How a message that asks for nothing new changes the last question: "role" (another role), "detail"
+    (a place, a level, a setting, a pick among what was said), or "" when it is not such a message."""
+    if now.intents - ctx.asked.intents:
+        return ""  # it asks for something new: "and the pay?"
     if now.roles:
-        return "role"
-    if now.topic and not (now.places or now.levels or DETAIL.match(now.rest)):
-        if any(singular(w) in topics for w in now.topic) or not prior.roles:
-            return "topic"  # "and benefits?": a topic the guides' headings name
-        return "role"  # "and pilots?": a noun no heading names stands where the role stood
-    return "detail"
+        return "role" if now.fragment or not now.topic else ""
+    if now.person and not now.fragment:
+        return ""  # "where do most of them work?": another question about the same role
+    if now.fragment and now.topic and not (now.places or now.levels or DETAIL.match(now.rest)
+                                          or QUALIFIER.search(now.rest) or now.thing):
+        if any(singular(w) in lex.topics for w in now.topic):
+            return ""  # "benefits?": a topic the guides' headings name
+        if ctx.role and any(w not in lex.vocabulary for w in now.topic):
+            return "role"  # "and pilots?": a word the guides never use stands where the role stood
+        return "detail"
+    if now.fragment or now.places or now.levels or (now.thing and len(now.topic) <= 2) or len(now.topic) <= 1:
+        return "detail"
+    return ""
 
 
-def follow_up(text: str, prior: Parts | None, now: Parts, topics: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
-    """The text to search for message `text` read after `prior`, and what it took from `prior`; `topics` are
-    the singular words of the guides' headings (what they are organised around)."""
-    if prior is None:
+def _detail(ctx: Context, now: Parts, lex: Lexicon, changed: str) -> tuple[str, list[str]]:
+    """The last question asked with one detail changed: its role, a place, a level, a setting."""
+    base_parts = ctx.asked
+    base = base_parts.text
+    carried = [topic_label(base_parts, lex)]
+    if changed == "role":
+        new_role = now.role_text() or _ARTICLE.sub("", now.rest).strip(" ?.!,")
+        if base_parts.roles:
+            (a, b), base = base_parts.roles[0], base
+            base = base[:a] + new_role + base[b:]
+        else:
+            base = f"{base.rstrip(' ?.!')} for {new_role}?"
+    elif base_parts.roles:
+        carried.append(base_parts.role_text())
+        levels = " ".join(sorted(now.levels - base_parts.levels))
+        if levels:  # "senior level?": a senior one of the role asked about
+            a = base_parts.roles[0][0]
+            base = base[:a] + levels + " " + base[a:]
+    elif ctx.role:
+        role = _role_of(ctx.role, lex)
+        base = f"{base.rstrip(' ?.!')} for {role}?"
+        carried.append(role)
+    if now.places:
+        base = _with_place(base, base_parts.places, now.places)
+    elif base_parts.places:
+        carried.append(", ".join(base_parts.places))
+    if changed == "detail":
+        extra = []
+        for w in now.topic:  # "associate's?" after a question about a bachelor's: one word for another
+            kinds = word_intents(w)
+            same = [m for m in _TOKEN.finditer(base) if kinds and word_intents(m.group(0).lower()) == kinds]
+            if same and w not in base.lower():
+                base = base[:same[0].start()] + w + base[same[0].end():]
+            elif w not in base.lower():
+                extra.append(w)
+        detail = now.rest.strip(" ?.!,") if DETAIL.match(now.rest) and not now.places else " ".join(extra)
+        if detail:
+            base = f"{base.rstrip(' ?.!')}, {detail}?"
+    return base, [c for c in carried if c]
+
+
+def follow_up(text: str, ctx: Context, now: Parts, lex: Lexicon) -> tuple[str, list[str]]:
+    """The text to search for message `text` in conversation `ctx`, and what it took from earlier turns."""
+    if ctx.last is None:
         return text, []
+    if ctx.asked is not None:
+        changed = _changed(ctx, now, lex)
+        if changed:
+            return _detail(ctx, now, lex, changed)
     carried: list[str] = []
-    changed = ""
-    if not now.intents and (now.fragment or not now.topic) and (prior.intents or prior.topic):
-        changed = _changed(prior, now, topics)
-    if changed in ("role", "detail"):
-        # "and office managers?", "in Canada?", "entry level?": the last question with one detail changed
-        base = prior.text
-        carried.append(topic_label(prior))
-        if changed == "role":
-            new_role = now.role_text() or _ARTICLE.sub("", now.rest).strip(" ?.!,")
-            a, b = prior.roles[0] if prior.roles else (len(base.rstrip(" ?.!")),) * 2
-            base = base[:a] + (new_role if prior.roles else f" for {new_role}") + base[b:]
-        elif prior.roles:
-            carried.append(prior.role_text())
-        if now.places:
-            base = _with_place(base, prior.places, now.places)
-        elif prior.places:
-            carried.append(", ".join(prior.places))
-        detail = ""
-        if changed == "detail":
-            levels = sorted(now.levels - prior.levels)
-            extra = [w for w in now.topic if w.lower() not in base.lower()]
-            detail = " ".join(levels + extra) if not DETAIL.match(now.rest) or now.places else now.rest.strip(" ?.!,")
-        return base.rstrip(" ?.!") + (f", {detail}" if detail else "") + "?", [c for c in carried if c]
-    leans = now.person or now.lead or now.fragment or (now.thing and len(now.topic) <= 2)
-    if not leans:
-        return text, []  # a complete question on its own: read alone
     resolved = text
-    if not now.roles and prior.roles:
-        # "what do they earn?", "do they need a license?", "salary?": the same role, another topic
-        role = _plural_role(prior)
+    generic = not now.roles and not now.names and not now.places
+    if ctx.role and not now.roles and (now.person or now.lead or now.fragment or now.thing or generic):
+        # "what do they earn?", "do they need a license?", "how many openings a year?": the same role
+        role = _role_of(ctx.role, lex)
         if now.person:
             resolved = PERSON.sub(role, text, count=1)
         elif OWNER.search(text):
             resolved = OWNER.sub(f"{role}'", text, count=1)
         else:
             resolved = f"{text.rstrip(' ?.!')} for {role}?"
-        carried.append(prior.role_text())
-    if now.thing and (prior.names or prior.topic or prior.intents):
-        thing = _thing(prior)  # "who offers it?", "how long does that take?": the thing just discussed
-        if thing and thing.lower() not in resolved.lower():
-            resolved = f"{resolved.rstrip(' ?.!')} ({thing})?"
-            carried.append(thing)
-    if carried and prior.places and not now.places:
-        carried.append(", ".join(prior.places))
-        resolved = f"{resolved.rstrip(' ?.!')} in {' and '.join(prior.places)}?"
+        carried.append(role)
+    if now.thing and ctx.thing and ctx.thing.lower() not in resolved.lower() and not now.names:
+        # "who offers it?", "how long does that take?": the thing just discussed
+        resolved = f"{resolved.rstrip(' ?.!')} ({ctx.thing})?"
+        carried.append(ctx.thing_label)
+    if carried and ctx.last.places and not now.places:
+        carried.append(", ".join(ctx.last.places))
+        resolved = f"{resolved.rstrip(' ?.!')} in {' and '.join(ctx.last.places)}?"
     return resolved, carried
 
 
-def read_in_context(text: str, history: list[tuple[str, str]], vocab: frozenset[str], heads: frozenset[str],
-                    credentials: frozenset[str], topics: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
-    """What to search for `text` after the earlier turns `history` (question and answer texts, oldest first;
-    an answer may be ""), and the readable names of what was taken from them; `(text, [])` when it stands alone."""
-    prior: Parts | None = None
-    for question, answer in history[-MAX_TURNS:]:
-        resolved, _ = follow_up(question, prior, parts(question, vocab, heads, credentials), topics)
-        prior = parts(resolved, vocab, heads, credentials)
-        if not prior.names and answer:  # "who offers it?" after an answer naming a credential
-            first = answer.splitlines()[0]
-            named = tuple(dict.fromkeys(w for w in _TOKEN.findall(first) if w.isupper() and w.lower() in credentials))
-            prior = replace(prior, names=named[:1])
-    return follow_up(text, prior, parts(text, vocab, heads, credentials), topics)
+@dataclass(frozen=True)
+class Turn:
+    """An earlier turn: the question, and what its answer said (empty when unknown or declined)."""
+
+    question: str
+    answer: str = ""
+    section: str = ""  # the heading above the answer's first quote
+
+
+_THING_NOTE = re.compile(r"\s*\([^()]*\)\?$")  # what "(...)" a follow-up's reading added for "it"
+
+
+def _advance(ctx: Context, turn: Turn, lex: Lexicon) -> Context:
+    """The conversation after one more turn."""
+    resolved, _ = follow_up(turn.question, ctx, parts(turn.question, lex), lex)
+    noted = _THING_NOTE.search(resolved)
+    p = parts(_THING_NOTE.sub("?", resolved), lex)
+    names = p.names or tuple(a for a in _ACRONYM.findall(turn.answer.split("\n")[0])
+                             if a.lower() in lex.credentials)[:1]
+    if names:
+        thing = label = " ".join(names)
+    elif noted and not (p.intents or p.topic):
+        thing = label = noted.group(0).strip(" ()?")  # "which one?" after "who offers it?": still that thing
+        label = ctx.thing_label or label
+    else:
+        thing, label = turn.section or topic_label(p, lex), topic_label(p, lex)
+    return Context(last=p, role=p if p.roles else ctx.role, asked=p if (p.intents or p.topic) else ctx.asked,
+                   thing=thing, thing_label=label)
+
+
+def read_in_context(text: str, history: list[Turn], lex: Lexicon) -> tuple[str, list[str]]:
+    """What to search for `text` after the earlier turns `history` (oldest first), and the readable names
+    of what was taken from them; `(text, [])` when it stands on its own."""
+    ctx = Context()
+    for turn in history[-MAX_TURNS:]:
+        ctx = _advance(ctx, turn, lex)
+    return follow_up(text, ctx, parts(text, lex), lex)

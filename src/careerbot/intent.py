@@ -134,7 +134,7 @@ def _matches(word: str, keys: tuple[str, ...]) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _word_intents(word: str) -> frozenset[str]:
+def word_intents(word: str) -> frozenset[str]:
     """The intents one question word signals, typos forgiven."""
     return frozenset(name for name, keys in INTENT_WORDS.items() if _matches(word, keys))
 
@@ -149,7 +149,7 @@ def read_question(text: str, credentials: frozenset[str] = frozenset()) -> Quest
                            r"(?:the |just |only |a |an |their |base )?([\w'’-]+)", lowered))
     if _EARNED_OTHER.search(lowered):
         aside |= {"earn", "earns", "earned", "earning"}  # "earn a board certification" is not about pay
-    intents = set().union(*(_word_intents(t) for t in tokens if t not in aside))
+    intents = set().union(*(word_intents(t) for t in tokens if t not in aside))
     if any(t in credentials for t in tokens):
         intents.add("certification")
     if _MAKE.search(lowered) and not _MADE_OTHER.search(lowered):

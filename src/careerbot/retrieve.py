@@ -19,7 +19,7 @@ from .errors import CareerbotError, IndexError_
 from .index import REBUILD, Index, role_of, unit_passage
 from .intent import QUESTION_STOP, Question, figures, offers, pay_periods
 from .lexical import Lexical, text_tokens, tokenize, words
-from .conversation import role_terms
+from .conversation import Lexicon, lexicon
 from .coverage import NOT_A_ROLE, Coverage, boilerplate, credential_acronyms, singular, survey
 from .ranking import UnitSignals, features, rank_scores, unit_signals
 from .terms import Reader
@@ -55,8 +55,7 @@ class Engine:
     guide_stems: dict[str, frozenset[str]] = field(default_factory=dict)  # per guide, the stems it uses
     chrome: frozenset[int] = frozenset()  # units that are site chrome, never quoted (coverage.boilerplate)
     coverage: Coverage = field(default_factory=Coverage)  # roles, topics and example questions, for people
-    role_vocab: frozenset[str] = frozenset()  # singular words of the guides' roles (conversation.role_terms)
-    role_heads: frozenset[str] = frozenset()  # the last word of each role: "technician"
+    lexicon: Lexicon = field(default_factory=Lexicon)  # roles, credentials and headings, to read follow-ups
 
 
 @dataclass
@@ -199,7 +198,6 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
              if len(w) > 2 and w not in QUESTION_STOP and w not in NOT_A_ROLE}
     section_tokens = dict(zip(sections, tokenize(sections)))  # one call for all: each call has a fixed cost
     cover = survey(index.titles, texts, unit_offers, sections)  # as stored in the manifest
-    role_vocab, role_heads = role_terms(list(cover.roles.values()))
     return Engine(
         index=index,
         lexical=lexical,
@@ -225,8 +223,8 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
         guide_stems=_guide_stems(index, unit_tokens),
         chrome=boilerplate(index.units),
         coverage=cover,
-        role_vocab=role_vocab,
-        role_heads=role_heads,
+        lexicon=lexicon(list(cover.roles.values()), credentials,
+                        frozenset(singular(w) for s in sections for w in words(s)), frozenset(vocabulary)),
     )
 
 
