@@ -96,9 +96,10 @@ def focus(text: str) -> str:
 def answer_with(engine, text: str, sources: set[str] | None = None, history: list[Turn] | None = None):
     """The Answer to a cleaned question from a loaded engine, and the ranked candidates behind it;
     `history` holds the earlier turns of its conversation."""
-    from .conversation import read_in_context
-    from .extract import choose
+    from .conversation import own_words, read_in_context
+    from .extract import choose, misses_own_words
     from .intent import read_question
+    from .ranking import decline_threshold
     from .retrieve import candidates
 
     searched, carried = text, []
@@ -107,7 +108,14 @@ def answer_with(engine, text: str, sources: set[str] | None = None, history: lis
     reading = engine.reader.read(focus(searched))
     q = read_question(reading.text, engine.credentials)
     ranked = candidates(engine, q, engine.encode([reading.text])[0], sources, reading.places)
-    answer = _compose(engine, text, choose(engine, q, ranked, reading), ranked)
+    decision = choose(engine, q, ranked, reading)
+    if carried and decision.chosen:
+        own = own_words(engine.reader.read(focus(text)).text, engine.lexicon)
+        if misses_own_words(engine, decision.chosen, own):
+            # the answer would speak of the earlier turn only, not of what this message adds
+            decision = dataclasses.replace(decision, chosen=[], quotes=[], reason="not covered",
+                                           confidence=min(decision.confidence, decline_threshold() / 2))
+    answer = _compose(engine, text, decision, ranked)
     return (dataclasses.replace(answer, carried=carried) if carried else answer), ranked
 
 

@@ -17,6 +17,7 @@ from .coverage import NOT_A_ROLE, TOPIC_LABELS, asked_roles, plural, singular
 from .intent import QUESTION_STOP, read_question, word_intents
 from .terms import named_places
 
+SPECIFIC_ZIPF = 4.5  # a follow-up's word this rare in English names something specific the answer must speak of
 MAX_TURNS = 6  # earlier turns read back at most; older ones rarely bear on a follow-up
 # Openings that tie a message to the one before: "and office managers?", "what about in Canada?"
 LEAD = re.compile(r"^\W*(?:and|but|or|also|so|then|ok(?:ay)?|now|same|what about|how about|what of|"
@@ -327,3 +328,16 @@ def read_in_context(text: str, history: list[Turn], lex: Lexicon) -> tuple[str, 
     for turn in history[-MAX_TURNS:]:
         ctx = _advance(ctx, turn, lex)
     return follow_up(text, ctx, parts(text, lex), lex)
+
+
+def own_words(text: str, lex: Lexicon) -> list[str]:
+    """The specific words a follow-up adds of its own, beyond a role and what it asks for ("bonuses" of "how
+    big are the bonuses?", "japan" of "what about in japan?"): places and words rarer than SPECIFIC_ZIPF that the guides use somewhere (one they never use is judged
+    as in any question: terms.Reader)."""
+    from .terms import zipf
+
+    p = parts(text, lex)
+    specific = [w for w in p.topic if zipf(w) < SPECIFIC_ZIPF and not word_intents(w) and w not in p.names
+                and w in lex.vocabulary and singular(w) not in lex.vocab and singular(w) not in lex.initials]
+    return [*specific, *p.places]
+

@@ -311,3 +311,18 @@ def quotes(engine: Engine, question: Question, chosen: list[Candidate], ranked: 
         listed = _list_quote(engine, c, scores) if _introduces(engine, c.unit) is not None else None
         found.append(listed or _unit_quote(engine, c))
     return found
+
+
+def misses_own_words(engine: Engine, chosen: list[Candidate], own: list[str]) -> bool:
+    """Whether none of a follow-up's own words (conversation.own_words) is in the passages around the
+    chosen units, their headings or their guides' titles: the answer would be about the earlier turn only."""
+    from .lexical import text_tokens
+
+    wanted = set(text_tokens(" ".join(own)))
+    if not wanted:
+        return False
+    units = engine.index.units
+    around = " ".join(f"{engine.index.chunks[units[c.unit].chunk].text} {units[c.unit].section} "
+                      f"{engine.index.titles.get(units[c.unit].source, '')}" for c in chosen)
+    return not wanted & set(text_tokens(around))
+
