@@ -18,7 +18,8 @@ from .intent import QUESTION_STOP, read_question, word_intents
 from .terms import named_places
 
 SPECIFIC_ZIPF = 4.5  # a follow-up's word this rare in English names something specific the answer must speak of
-MAX_TURNS = 6  # earlier turns read back at most; older ones rarely bear on a follow-up
+MAX_TURNS = 6
+LABEL_CHARS = 60  # an earlier question named in `Answer.carried` is shortened to this  # earlier turns read back at most; older ones rarely bear on a follow-up
 # Openings that tie a message to the one before: "and office managers?", "what about in Canada?"
 LEAD = re.compile(r"^\W*(?:and|but|or|also|so|then|ok(?:ay)?|now|same|what about|how about|what of|"
                   r"and what about|and how about|same for|same question for|what if)\b[\s,]*", re.I)
@@ -41,6 +42,7 @@ QUALIFIER = re.compile(r"\b(?:top|best|worst|most|least|highest|lowest|cheapest|
                        r"biggest|smallest|low|high|first|last|main)\b", re.I)
 _ARTICLE = re.compile(r"^\W*(?:an?|the|some)\s+", re.I)
 _TOKEN = re.compile(r"[\w'’-]+")
+_THING_NOTE = re.compile(r"\s*\([^()]*\)\?$")  # what "(...)" a follow-up's reading added for "it"
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,7}\b")
 
 
@@ -177,18 +179,26 @@ class Context:
 
 
 def topic_label(p: Parts, lex: Lexicon) -> str:
-    """The topic of a message as a person would name it: "pay", "certifications", else its heading words."""
+    """The topic of a message as a person would name it: "pay", "certifications", else the message itself
+    (shortened)."""
     for intent, label in TOPIC_LABELS.items():
         if intent in p.intents:
             return label
-    words = [w for w in p.topic if singular(w) in lex.topics]
-    return " ".join(words[:3]) or "your earlier question"
+    text = _THING_NOTE.sub("?", p.text)
+    if len(text) > LABEL_CHARS:
+        text = text[:LABEL_CHARS].rsplit(" ", 1)[0] + "\u2026"
+    return "\u201c" + text + "\u201d"
 
 
 def _role_of(p: Parts, lex: Lexicon) -> str:
     """The role a message named, as the guides name it when they do ("Physical Therapist Assistants")."""
     named = [plural(guide_role(p.text[a:b], lex)) for a, b in p.roles]
     return " and ".join(dict.fromkeys(named))
+
+
+def _place_names(places: tuple[str, ...]) -> str:
+    """Places as people write them: "UK", "New York"."""
+    return ", ".join(p.upper() if len(p) <= 3 else p.title() for p in places)
 
 
 def _with_place(base: str, old: tuple[str, ...], new: tuple[str, ...]) -> str:
@@ -244,7 +254,7 @@ def _detail(ctx: Context, now: Parts, lex: Lexicon, changed: str) -> tuple[str, 
     if now.places:
         base = _with_place(base, base_parts.places, now.places)
     elif base_parts.places:
-        carried.append(", ".join(base_parts.places))
+        carried.append(_place_names(base_parts.places))
     if changed == "detail":
         extra = []
         for w in now.topic:  # "associate's?" after a question about a bachelor's: one word for another
@@ -286,7 +296,7 @@ def follow_up(text: str, ctx: Context, now: Parts, lex: Lexicon) -> tuple[str, l
         resolved = f"{resolved.rstrip(' ?.!')} ({ctx.thing})?"
         carried.append(ctx.thing_label)
     if carried and ctx.last.places and not now.places:
-        carried.append(", ".join(ctx.last.places))
+        carried.append(_place_names(ctx.last.places))
         resolved = f"{resolved.rstrip(' ?.!')} in {' and '.join(ctx.last.places)}?"
     return resolved, carried
 
@@ -298,9 +308,6 @@ class Turn:
     question: str
     answer: str = ""
     section: str = ""  # the heading above the answer's first quote
-
-
-_THING_NOTE = re.compile(r"\s*\([^()]*\)\?$")  # what "(...)" a follow-up's reading added for "it"
 
 
 def _advance(ctx: Context, turn: Turn, lex: Lexicon) -> Context:
