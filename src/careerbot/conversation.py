@@ -40,10 +40,13 @@ DETAIL = re.compile(r"^\W*(?:in|at|for|with|on|from|within|outside|near|across|d
 # A fragment that picks among what was said: "the top earners?", "the cheapest one?"
 QUALIFIER = re.compile(r"\b(?:top|best|worst|most|least|highest|lowest|cheapest|fastest|shortest|longest|"
                        r"biggest|smallest|low|high|first|last|main)\b", re.I)
+FIELD = re.compile(r"(?:ing|ical|al)$")  # the field a role works in: "welding", "electrical"
 _ARTICLE = re.compile(r"^\W*(?:an?|the|some)\s+", re.I)
 _TOKEN = re.compile(r"[\w'’-]+")
 _THING_NOTE = re.compile(r"\s*\([^()]*\)\?$")  # what "(...)" a follow-up's reading added for "it"
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,7}\b")
+# A name inside a sentence: "the Google Data Analytics Professional Certificate", "Nielsen Norman Group"
+_PROPER = re.compile(r"(?<=[\w,;:] )[A-Z][a-z]{2,}(?: [A-Z][\w-]+)*")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ def lexicon(role_names: list[str], credentials: frozenset[str], heading_words: f
         roles.append((name, words))
         vocab.update(words)
         heads.add(words[-1])
+        heads.update(w.lower() for w in _TOKEN.findall(name) if w.isupper() and len(w) >= 2)  # "HVAC"
         if len(words) >= 2:
             initials.setdefault("".join(w[0] for w in words), len(roles) - 1)
     return Lexicon(roles=tuple(roles), vocab=frozenset(vocab), heads=frozenset(heads), initials=initials,
@@ -81,7 +85,10 @@ def _role_word(token: str, lex: Lexicon, words: frozenset[str]) -> bool:
     word = singular(token.lower())
     if word in words:
         return True
-    return len(word) >= 3 and word not in QUESTION_STOP and any(w.startswith(word) for w in words)
+    if len(word) >= 3 and word not in QUESTION_STOP and any(w.startswith(word) for w in words):
+        return True  # "tech" of "technician"
+    field_of = FIELD.sub("", word)  # "plumbing" of "plumber", "electrical" of "electrician"
+    return field_of != word and len(field_of) >= 4 and any(w.startswith(field_of) for w in words)
 
 
 def _role_spans(text: str, lex: Lexicon) -> list[tuple[int, int]]:
@@ -135,7 +142,7 @@ class Parts:
     fragment: bool  # asks nothing by itself: no wh-word or auxiliary
     person: bool  # "they", "them": a role named by a pronoun
     thing: bool  # "it", "those", "which one": a thing named by a pronoun
-    names: tuple[str, ...] = ()  # acronyms and credentials it names, which a pronoun can stand for
+    names: tuple[str, ...] = ()  # acronyms and proper names in it, which a pronoun can stand for
     rest: str = ""  # the message after its opening ("office managers?" of "and office managers?")
 
     def role_text(self) -> str:
@@ -160,8 +167,10 @@ def parts(text: str, lex: Lexicon) -> Parts:
                 and w not in place_words and not THING.fullmatch(w) and not PERSON.fullmatch(w) \
                 and not OWNER.fullmatch(w):
             topic.append(w)
-    names = tuple(dict.fromkeys(a for a in _ACRONYM.findall(text) if a.lower() not in lex.initials
-                                and a.lower() not in place_words))
+    in_role = [text[a:b] for a, b in spans]
+    names = tuple(dict.fromkeys(n for n in [*_ACRONYM.findall(text), *_PROPER.findall(text)]
+                                if n.lower() not in lex.initials and n.lower() not in place_words
+                                and not any(n in r for r in in_role)))
     return Parts(text=text, roles=tuple(spans), intents=q.intents, topic=tuple(topic), places=places,
                  levels=q.levels, lead=bool(lead), fragment=not ASKING.search(rest),
                  person=bool(PERSON.search(text)), thing=bool(THING.search(rest)), names=names, rest=rest)
@@ -214,15 +223,18 @@ def _changed(ctx: Context, now: Parts, lex: Lexicon) -> str:
     if now.intents - ctx.asked.intents:
         return ""  # it asks for something new: "and the pay?"
     if now.roles:
-        return "role" if now.fragment or not now.topic else ""
+        # "and office managers?", "is it the same for office managers?"; not "what does a welder do?"
+        return "role" if now.fragment or (now.thing and not now.topic) else ""
     if now.person and not now.fragment:
         return ""  # "where do most of them work?": another question about the same role
     if now.fragment and now.topic and not (now.places or now.levels or DETAIL.match(now.rest)
                                           or QUALIFIER.search(now.rest) or now.thing):
         if any(singular(w) in lex.topics for w in now.topic):
             return ""  # "benefits?": a topic the guides' headings name
-        if ctx.role and any(w not in lex.vocabulary for w in now.topic):
-            return "role"  # "and pilots?": a word the guides never use stands where the role stood
+        bare = _ARTICLE.sub("", now.rest).strip(" ?.!,").split()
+        if ctx.role and len(bare) <= 3 and not any(w.lower() in QUESTION_STOP for w in bare) \
+                and any(w not in lex.vocabulary for w in now.topic):
+            return "role"  # "and pilots?": a noun the guides never use stands where the role stood
         return "detail"
     if now.fragment or now.places or now.levels or (now.thing and len(now.topic) <= 2) or len(now.topic) <= 1:
         return "detail"

@@ -122,13 +122,14 @@ def boilerplate(units: list) -> frozenset[int]:
                      if len(sources[key]) > 1 or CALL_TO_ACTION.search(u.text))
 
 
-def credential_acronyms(texts: list[str]) -> frozenset[str]:
+def credential_acronyms(texts: list[str], titles: list[str] = ()) -> frozenset[str]:
     """Lower-case acronyms the guides use beside credential words ("the NBDHE exam", "CPA licence"); not
-    places ("a UK licence")."""
+    places ("a UK licence") nor the words of a guide's role ("HVAC" of "HVAC Technician")."""
     from .terms import places
 
+    role_words = {w.lower() for t in titles for w in role_of(t).split()}
     return frozenset(a.lower() for t in texts if _CREDENTIAL_WORDS.search(t) for a in _ACRONYM.findall(t)
-                     if a.lower() not in places())
+                     if a.lower() not in places() and a.lower() not in role_words)
 
 
 @dataclass(frozen=True)

@@ -290,7 +290,7 @@ def corpus_coverage(titles: dict[str, str], units: list[UnitRecord]):
     from .intent import offers
 
     texts = [u.text for u in units]
-    credentials = credential_acronyms(texts)
+    credentials = credential_acronyms(texts, list(titles.values()))
     return survey(titles, texts, [offers(t, credentials) for t in texts], sorted({u.section for u in units}))
 
 

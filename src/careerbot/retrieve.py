@@ -191,7 +191,7 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
     unit_tokens = tokenize([u.text for u in index.units])
     listed = listable(index.units, lists)
     texts = [u.text for u in index.units]
-    credentials = credential_acronyms(texts)
+    credentials = credential_acronyms(texts, list(index.titles.values()))
     unit_offers = [offers(t, credentials) for t in texts]
     sections = sorted({u.section for u in index.units})
     scope = {singular(w) for t in [*map(role_of, index.titles.values()), *sections] for w in words(t)
