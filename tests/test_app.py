@@ -53,6 +53,36 @@ def test_ask_endpoint_returns_answer_json(app_url):
     assert declined["answered"] is False and declined["citations"] == []
     with pytest.raises(Exception, match="the question is empty"):
         client.predict("   ", api_name="/ask")
+    follow = client.predict("and office managers?", None, ["How much do medical practice managers make?"],
+                            api_name="/ask")
+    assert follow["carried"] == ["pay"] and follow["answered"]
+
+
+def post_ask(url: str, body: bytes):
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(url + "api/ask", data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def test_post_api_ask_answers_plain_http(app_url):
+    import json
+
+    status, data = post_ask(app_url[0], json.dumps({"question": "and office managers?", "guides": None,
+                                                     "history": ["How much do medical practice managers make?"]}).encode())
+    assert status == 200 and data["answered"] and data["carried"] == ["pay"]
+    c = data["citations"][0]
+    assert (CORPUS / c["source"]).read_text(encoding="utf-8")[c["start"]:c["end"]] == c["quote"]
+    for body, says in [(b'{"question": "  "}', "empty"), (b"not json", "JSON"),
+                       (b'{"question": "pay?", "history": "pay?"}', "history")]:
+        status, data = post_ask(app_url[0], body)
+        assert status == 400 and says in data["detail"] and "\n" not in data["detail"]
 
 
 @pytest.fixture(scope="module")
@@ -228,3 +258,25 @@ def test_a_damaged_index_is_reported_on_the_page_and_in_answers(index_copy, brow
         page.close()
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.mark.browser
+def test_three_turn_conversation_then_a_new_one(page):
+    """Follow-ups are read with the earlier questions, say so in one line, and "New conversation" forgets them."""
+    page.click("#cb-new")
+    page.wait_for_function("document.querySelectorAll('#cb-chat .message').length === 0", timeout=30000)
+    first = ask_in_browser(page, "How much do medical practice managers make?")
+    assert "[1]" in first.inner_text() and "Read with" not in first.inner_text()
+    second = ask_in_browser(page, "and office managers?")
+    assert "Read with pay from your earlier question" in second.inner_text() and "[1]" in second.inner_text()
+    second.locator("summary", has_text="Sources").click()
+    assert "Medical Office Manager" in second.locator("details").inner_text()
+    third = ask_in_browser(page, "in the UK?")
+    assert "Read with" in third.inner_text() and "£" in third.inner_text()
+    page.locator("#cb-related button.gallery-item").first.wait_for(state="visible")  # what to ask next
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "conversation.png"), full_page=True)
+    page.click("#cb-new")
+    page.wait_for_function("document.querySelectorAll('#cb-chat .message').length === 0", timeout=30000)
+    alone = ask_in_browser(page, "and office managers?")
+    assert "Read with" not in alone.inner_text()

@@ -99,3 +99,13 @@ def test_site_chrome_repeated_across_guides_is_never_quoted(tmp_path):
     a = ask("Can a glazier work remotely?", corpus=corpus, index=index)
     assert a.answered and "join 40,000" not in a.text
     assert "cannot be done remotely" in a.text
+
+
+def test_a_follow_up_names_another_trade(ask_trades):
+    """A conversation over other guides: the roles come from their titles ("plumbing" names the plumber's)."""
+    first = ask_trades("How long is an electrician apprenticeship?")
+    follow = ask_trades("and for a plumber?", history=[first])
+    assert follow.answered and follow.carried
+    assert follow.citations[0].source == "plumber.md"
+    reset = ask_trades("How long is a plumbing pre-apprenticeship program?", history=[first, follow])
+    assert reset.carried == []

@@ -21,8 +21,9 @@ class Citation:
 class Answer:
     """An answer: one quoted unit per line of `text`, each ending with its marker `[n]` for `citations[n-1]`.
 
-    When the guides do not cover the question, `answered` is False, `citations` is empty, `text` says so
-    and `suggestions` holds questions the guides do answer nearby; `score` is the confidence in [0, 1]
+    When the guides do not cover the question, `answered` is False, `citations` is empty and `text` says
+    so. `suggestions` holds questions the guides answer near this one (their own FAQ headings), never the
+    one just asked or answered: what to ask next; `score` is the confidence in [0, 1]
     that the answer is right. `carried` names what a follow-up question took from the earlier turns of its
     conversation ("office managers", "pay"); it is empty when the question was read on its own.
     """
@@ -34,3 +35,9 @@ class Answer:
     score: float = 0.0
     suggestions: list[str] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)  # what a follow-up took from earlier turns: ["pay"]
+
+
+def answer_from_dict(data: dict) -> Answer:
+    """An Answer back from its JSON form (`dataclasses.asdict`), e.g. one kept in a chat's state."""
+    fields = {k: v for k, v in data.items() if k in Answer.__dataclass_fields__}
+    return Answer(**{**fields, "citations": [Citation(**c) for c in data.get("citations", [])]})

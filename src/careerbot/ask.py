@@ -104,7 +104,7 @@ def answer_with(engine, text: str, sources: set[str] | None = None, history: lis
 
     searched, carried = text, []
     if history:
-        searched, carried = read_in_context(focus(text), history, engine.lexicon)
+        searched, carried = read_in_context(focus(text), history, engine.lexicon, carry_role=sources is None)
     reading = engine.reader.read(focus(searched))
     q = read_question(reading.text, engine.credentials)
     ranked = candidates(engine, q, engine.encode([reading.text])[0], sources, reading.places)
@@ -126,6 +126,7 @@ def _compose(engine, text: str, decision, ranked) -> Answer:
                       citations=[], score=round(decision.confidence, 4), suggestions=suggestions)
     citations = []
     lines = []
+    answered_sections = {engine.index.units[q.unit].section for q in decision.quotes}
     for n, q in enumerate(decision.quotes, 1):
         u = engine.index.units[q.unit]
         citations.append(Citation(title=engine.index.titles.get(u.source, u.source), source=u.source,
@@ -133,18 +134,22 @@ def _compose(engine, text: str, decision, ranked) -> Answer:
                                   score=round(min(1.0, max(0.0, q.score)), 4)))
         lines.append(f"{' '.join(q.text.split())} [{n}]")
     return Answer(question=text, text="\n".join(lines), answered=True, citations=citations,
-                  score=round(decision.confidence, 4))
+                  score=round(decision.confidence, 4),
+                  suggestions=related_questions(engine, ranked, answered_sections | {text}))
 
 
 MAX_SUGGESTIONS = 3
 
 
-def related_questions(engine, ranked) -> list[str]:
-    """Questions the guides answer near the asked one: the FAQ headings above the best candidates."""
+def related_questions(engine, ranked, exclude: set[str] = frozenset()) -> list[str]:
+    """Questions the guides answer near the asked one: the FAQ headings above the best candidates, but
+    not those in `exclude` (the question just asked, the headings its answer was quoted from)."""
     found: list[str] = []
+    seen = {" ".join(e.lower().split()) for e in exclude}
     for c in ranked:
         section = engine.index.units[c.unit].section
-        if section.endswith("?") and section not in found and c.unit not in engine.chrome:
+        key = " ".join(section.lower().split())
+        if section.endswith("?") and key not in seen and section not in found and c.unit not in engine.chrome:
             found.append(section)
             if len(found) == MAX_SUGGESTIONS:
                 break

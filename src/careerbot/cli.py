@@ -1,4 +1,4 @@
-"""The `careerbot` command: index, ask, serve, eval."""
+"""The `careerbot` command: index, ask, chat, serve, eval."""
 from __future__ import annotations
 
 import argparse
@@ -35,6 +35,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the answer as JSON on standard output")
     p.add_argument("--guide", action="append", metavar="NAME", help="answer only from this guide (title or file)")
     p.add_argument("question", nargs="+", help="the question")
+    p = sub.add_parser("chat", help="a conversation on standard input: one question a line, follow-ups read "
+                                    "with the earlier ones (a line \"/new\" starts a new conversation)")
+    _paths(p)
+    p.add_argument("--json", action="store_true", help="print each answer as one line of JSON on standard output")
+    p.add_argument("--guide", action="append", metavar="NAME", help="answer only from this guide (title or file)")
     p = sub.add_parser("serve", help="start the chat app in the browser")
     _paths(p)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -88,6 +93,40 @@ def _ask(args, settings: Settings) -> int:
     return EXIT_OK
 
 
+NEW_CONVERSATION = "/new"
+
+
+def _chat(args, settings: Settings) -> int:
+    from .ask import ask
+
+    history: list = []
+    prompt = sys.stdin.isatty()
+    while True:
+        if prompt:
+            print("you> ", end="", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            return EXIT_OK
+        if not line.strip():
+            continue
+        if line.strip() == NEW_CONVERSATION:
+            history = []
+            print("careerbot: new conversation", file=sys.stderr)
+            continue
+        try:
+            answer = ask(line, history=history, guides=args.guide, corpus=settings.corpus, index=settings.index)
+        except QuestionError as exc:  # one bad line does not end the conversation
+            print(f"careerbot: {exc}", file=sys.stderr)
+            continue
+        history.append(answer)
+        if args.json:
+            print(json.dumps(dataclasses.asdict(answer), ensure_ascii=False), flush=True)
+        else:
+            if answer.carried:
+                print(f"(read with {' and '.join(answer.carried)} from the earlier questions)")
+            print(format_answer(answer) + "\n", flush=True)
+
+
 def format_answer(answer) -> str:
     """An answer for a terminal: the quoted lines, then the numbered sources."""
     if not answer.answered:
@@ -114,7 +153,7 @@ def _eval(args, settings: Settings) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"index": _index, "ask": _ask, "serve": _serve, "eval": _eval}
+COMMANDS = {"index": _index, "ask": _ask, "chat": _chat, "serve": _serve, "eval": _eval}
 
 if __name__ == "__main__":
     sys.exit(main())

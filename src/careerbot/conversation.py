@@ -11,7 +11,7 @@ from what a question asks for (intent.py) and the guides' headings; nothing here
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .coverage import NOT_A_ROLE, TOPIC_LABELS, asked_roles, plural, singular
 from .intent import QUESTION_STOP, read_question, word_intents
@@ -340,12 +340,15 @@ def _advance(ctx: Context, turn: Turn, lex: Lexicon) -> Context:
                    thing=thing, thing_label=label)
 
 
-def read_in_context(text: str, history: list[Turn], lex: Lexicon) -> tuple[str, list[str]]:
+def read_in_context(text: str, history: list[Turn], lex: Lexicon, carry_role: bool = True) -> tuple[str, list[str]]:
     """What to search for `text` after the earlier turns `history` (oldest first), and the readable names
-    of what was taken from them; `(text, [])` when it stands on its own."""
+    of what was taken from them; `(text, [])` when it stands on its own. `carry_role=False` never supplies
+    an earlier role to a question that names none (the person chose the guides to answer from)."""
     ctx = Context()
     for turn in history[-MAX_TURNS:]:
         ctx = _advance(ctx, turn, lex)
+    if not carry_role:
+        ctx = replace(ctx, role=None)
     return follow_up(text, ctx, parts(text, lex), lex)
 
 

@@ -1,4 +1,5 @@
-"""The Gradio chat app: answers with numbered sources people can check, and a stable `/ask` API."""
+"""The Gradio chat app: a conversation answered with numbered sources people can check, and a stable
+`/ask` API."""
 
 import dataclasses
 import html
@@ -9,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from .answer import Answer
+from .answer import Answer, answer_from_dict
 from .errors import CareerbotError, QuestionError
 from .settings import MAX_QUESTION_CHARS, Settings
 
@@ -20,6 +21,7 @@ SCROLL_TO_HIT = ("() => { setTimeout(() => { const m = document.querySelector('#
 CSS = """
 .cb-quote mark { background: #fde68a; color: inherit; padding: 0 .1em; }
 .cb-context { color: #555; font-size: .92em; }
+.cb-carried { color: #666; font-size: .88em; margin-bottom: .4em; }
 """
 
 
@@ -67,6 +69,14 @@ def render_answer(answer: Answer, corpus: Path) -> str:
                      f'<div class="cb-quote">{passage}</div></li>')
     sources = f"<details><summary>Sources ({len(items)})</summary><ol style=\"list-style:none;padding-left:0\">{''.join(items)}</ol></details>"
     return f"{body}\n\n{sources}"
+
+
+def carried_line(answer: Answer) -> str:
+    """The quiet line above a follow-up's answer that says what was read from the earlier questions."""
+    if not answer.carried:
+        return ""
+    names = " and ".join(f"<em>{html.escape(c)}</em>" for c in answer.carried)
+    return f'<div class="cb-carried">Read with {names} from your earlier question.</div>'
 
 
 def _feedback_path() -> Path:
@@ -142,10 +152,12 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
     guide_names = sorted(titles.values())
     cover = manifest_coverage(manifest)
 
-    def answer_json(question: str, guides: list[str] | None = None) -> dict:
-        """Answer a question; the JSON form of careerbot's Answer."""
+    def answer_json(question: str, guides: list[str] | None = None, history: list[str] | None = None) -> dict:
+        """Answer a question, read as a follow-up of `history` (the earlier questions, oldest first) when
+        given; the JSON form of careerbot's Answer."""
         try:
-            answer = ask(question, guides=guides or None, corpus=settings.corpus, index=settings.index)
+            answer = ask(question, history=history or None, guides=guides or None, corpus=settings.corpus,
+                         index=settings.index)
         except CareerbotError as exc:  # the caller gets the one-line message; the server logs no traceback
             raise gr.Error(str(exc), print_exception=False) from None
         return dataclasses.asdict(answer)
@@ -158,9 +170,11 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
         if not shown:
             return "", history, log, gr.Dataset(samples=[], visible=False), gr.Dropdown(), gr.HTML()
         history.append({"role": "user", "content": html.escape(shown[:MAX_QUESTION_CHARS])})
+        earlier = [answer_from_dict(turn["answer"]) if turn["answer"] else turn["question"] for turn in log]
         try:
-            answer = ask(question, guides=guides or None, corpus=settings.corpus, index=settings.index)
-            reply = render_answer(answer, settings.corpus)
+            answer = ask(question, history=earlier, guides=guides or None, corpus=settings.corpus,
+                         index=settings.index)
+            reply = carried_line(answer) + render_answer(answer, settings.corpus)
             suggestions = answer.suggestions
             if len(shown) > MAX_QUESTION_CHARS:
                 reply = f"<em>(Your question was cut to its first {MAX_QUESTION_CHARS} characters.)</em><br>{reply}"
@@ -208,14 +222,17 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
             box = gr.Textbox(show_label=False, placeholder="Type your question and press Enter", scale=8,
                              max_lines=4, elem_id="cb-question")
             send = gr.Button("Ask", variant="primary", scale=1, elem_id="cb-send")
-        related = gr.Dataset(components=[box], samples=[], label="Questions the guides can answer", visible=False,
-                             elem_id="cb-related")
+            new = gr.Button("New conversation", variant="secondary", scale=1, elem_id="cb-new")
+        related = gr.Dataset(components=[box], samples=[], label="Questions the guides answer near this one",
+                             visible=False, elem_id="cb-related")
         guides = gr.CheckboxGroup(choices=guide_names, label="Only answer from these guides (none ticked: all guides)",
                                   elem_id="cb-guides")
         with gr.Accordion("View in guide", open=False, elem_id="cb-viewer-box") as viewer_box:
             viewer_choice = gr.Dropdown(choices=[], label="Source of the last answer", elem_id="cb-viewer-choice")
             viewer = gr.HTML(elem_id="cb-viewer")
         outputs = [box, chat, log, related, viewer_choice, viewer]
+        new.click(lambda: ("", [], [], gr.Dataset(samples=[], visible=False), gr.Dropdown(choices=[], value=None), ""),
+                  None, outputs, api_visibility="private")
         gr.Markdown("**Example questions**")
         for topic, questions in cover.examples.items():
             with gr.Row():
@@ -241,6 +258,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: 
     from .quiet import hush
 
     hush()
+    from .api import add_api
     from .loading import engine_for
 
     if not (settings.index / "manifest.json").exists():
@@ -259,6 +277,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: 
     app.queue(default_concurrency_limit=8).launch(server_name=host, server_port=port, share=share, quiet=True,
                                                    show_error=False, css=CSS, footer_links=["api"],
                                                    prevent_thread_lock=True)
+    add_api(app.app, settings)  # POST /api/ask on the same port
     # the page is up; load the index now rather than beside gradio's import, which it would slow down
     # (measured: page ready 2.5 s, against 3.1 s loading both at once). The status line says when it is done.
     threading.Thread(target=load_engine, name="careerbot-load", daemon=True).start()

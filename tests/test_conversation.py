@@ -1,0 +1,88 @@
+"""Conversations: follow-ups read with the earlier turns, complete questions read alone, answers still quoted."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from careerbot import QuestionError
+from conftest import CORPUS
+from test_ask import check_verbatim
+
+PAY = "How much do medical practice managers make?"
+
+
+@pytest.fixture(scope="module")
+def first(ask_shared):
+    return ask_shared(PAY)
+
+
+def test_another_role_is_asked_the_same_thing(ask_shared, first):
+    follow = ask_shared("and office managers?", history=[first])
+    assert follow.answered and follow.carried == ["pay"]
+    check_verbatim(follow)
+    assert follow.citations[0].source == "medical-office-manager-career-guide.txt"
+    assert "$" in follow.text
+
+
+def test_history_of_strings_reads_like_history_of_answers(ask_shared, first):
+    with_answer = ask_shared("and office managers?", history=[first])
+    with_string = ask_shared("and office managers?", history=[PAY])
+    assert with_string.text == with_answer.text and with_string.carried == with_answer.carried
+
+
+def test_a_pronoun_stands_for_the_role(ask_shared, first):
+    follow = ask_shared("what do they need to study?", history=[first])
+    assert follow.answered and follow.carried == ["medical practice managers"]
+    assert "degree" in follow.text.lower()
+    assert all(c.source == "medical-practice-manager-career-guide.txt" for c in follow.citations[:1])
+
+
+def test_a_place_fragment_keeps_role_and_topic(ask_shared, first):
+    office = ask_shared("and office managers?", history=[first])
+    uk = ask_shared("in the UK?", history=[first, office])
+    assert uk.answered and "pay" in uk.carried
+    assert "£" in uk.text or "GBP" in uk.text
+
+
+def test_a_complete_new_question_is_answered_as_if_asked_alone(ask_shared, first):
+    question = "What does CMOM stand for?"
+    after = ask_shared(question, history=[first])
+    alone = ask_shared(question)
+    assert after.carried == [] and after.text == alone.text and after.citations == alone.citations
+
+
+def test_a_follow_up_about_an_uncovered_role_is_declined(ask_shared, first):
+    follow = ask_shared("and pilots?", history=[first])
+    assert not follow.answered and follow.citations == []
+
+
+def test_no_history_and_empty_history_read_the_question_alone(ask_shared):
+    assert ask_shared("and office managers?", history=[]) == ask_shared("and office managers?")
+    assert ask_shared("and office managers?").carried == []
+
+
+@pytest.mark.parametrize("history", ["How much do they make?", 42, [{"question": "pay?"}], [None]])
+def test_history_that_is_not_a_list_of_turns_is_a_question_error(ask_shared, history):
+    with pytest.raises(QuestionError, match="history"):
+        ask_shared("and office managers?", history=history)
+
+
+def test_answered_questions_suggest_other_questions_the_guides_answer(first):
+    assert first.suggestions and all(s.endswith("?") for s in first.suggestions)
+    assert PAY not in first.suggestions
+    assert not {c.section for c in first.citations} & set(first.suggestions)
+
+
+def test_chat_command_reads_each_line_as_a_follow_up(index_dir):
+    lines = f"{PAY}\n\nand office managers?\n/new\nand office managers?\n"
+    out = subprocess.run([sys.executable, "-m", "careerbot.cli", "chat", "--json", "--corpus", str(CORPUS),
+                          "--index", str(index_dir)], input=lines, capture_output=True, text=True, timeout=300,
+                         env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    assert out.returncode == 0, out.stderr
+    answers = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [a["question"] for a in answers] == [PAY, "and office managers?", "and office managers?"]
+    assert answers[1]["carried"] == ["pay"] and answers[1]["answered"]
+    assert answers[2]["carried"] == []  # after "/new", nothing is carried
+    assert "Traceback" not in out.stderr
