@@ -41,3 +41,24 @@ def answer_from_dict(data: dict) -> Answer:
     """An Answer back from its JSON form (`dataclasses.asdict`), e.g. one kept in a chat's state."""
     fields = {k: v for k, v in data.items() if k in Answer.__dataclass_fields__}
     return Answer(**{**fields, "citations": [Citation(**c) for c in data.get("citations", [])]})
+
+
+def line_roles(answer: Answer) -> list[str]:
+    """Per line of an answer, the role its guide is about ("Medical Office Manager"), when the lines come from
+    guides about different roles; else all "" (one role needs no label). Shown beside the quote, never in it."""
+    from .coverage import role_of
+
+    roles = [role_of(c.title) for c in answer.citations]
+    return roles if len(set(roles)) > 1 else [""] * len(roles)
+
+
+def figures_differ(answer: Answer) -> bool:
+    """Whether guides quoted in one answer state different figures (amounts, percentages) for it."""
+    from .intent import figures
+
+    per_guide = {}
+    for c in answer.citations:
+        per_guide.setdefault(c.source, set()).update(figures(c.quote))
+    stated = [f for f in per_guide.values() if f]
+    return len(stated) > 1 and any(a != b for a in stated for b in stated)
+

@@ -128,10 +128,16 @@ def _chat(args, settings: Settings) -> int:
 
 
 def format_answer(answer) -> str:
-    """An answer for a terminal: the quoted lines, then the numbered sources."""
+    """An answer for a terminal: the quoted lines (each with its guide's role when they come from guides about
+    different roles), then the numbered sources."""
+    from .answer import figures_differ, line_roles
+
     if not answer.answered:
         return answer.text
-    out = [answer.text, ""]
+    out = [f"({role}) {line}" if role else line for role, line in zip(line_roles(answer), answer.text.splitlines())]
+    if figures_differ(answer):
+        out.append("(These guides give different figures.)")
+    out.append("")
     for n, c in enumerate(answer.citations, 1):
         where = f"{c.title}" + (f", \u201c{c.section}\u201d" if c.section and c.section != c.title else "")
         out.append(f"[{n}] {where} ({c.source}, characters {c.start}-{c.end})")

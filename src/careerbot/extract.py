@@ -13,7 +13,8 @@ from .ranking import FEATURES, answer_probability, decline_threshold, decline_ve
 from .retrieve import Candidate, Engine
 from .terms import Reading, named_places
 
-LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list up to this long
+LIST_MAX_CHARS = 480
+LEANING_MAX_CHARS = 480  # a sentence is quoted with those it leans on up to this long  # a list question is answered with (a window of) its list up to this long
 SECOND_GAP = 2.0  # a second unit joins when its log-odds are within this of the best unit's
 THIRD_GAP = 0.75  # and a third when within this
 DISAGREE_GAP = 5.0  # another guide's different figure joins when within this
@@ -207,8 +208,31 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
     return Decision(chosen, conf, quotes=quotes(engine, question, chosen, ranked))
 
 
+# A sentence that leans on the one before it ("They bridge...", "Therefore, ...", "This means..."): general
+# English words that point back, so the sentence is quoted with the one it leans on
+LEANS_BACK = re.compile(r"^\W*(?:They|Their|Them|This|These|That|Those|It|Its|He|She|Such|Both|Therefore|Thus|Hence|"
+                        r"However|Consequently|As a result|In addition|Additionally|Moreover|Furthermore|Also|"
+                        r"Otherwise|Instead|Similarly|Likewise|In turn|For this reason)\b")
+
+
 def _unit_quote(engine: Engine, c: Candidate) -> Quote:
-    u = engine.index.units[c.unit]
+    """A unit quoted as it is, or with the sentence before it when it leans on that sentence and both are
+    in one paragraph of the guide."""
+    units = engine.index.units
+    u = units[c.unit]
+    first = c.unit
+    text = _document_text(engine, u.source) if u.kind == "sentence" and LEANS_BACK.match(u.text) else None
+    while text is not None and first > 0 and LEANS_BACK.match(units[first].text):
+        prev, cur = units[first - 1], units[first]
+        if not (prev.source == cur.source and prev.section == cur.section and prev.kind == "sentence"
+                and text[prev.start:prev.end] == prev.text and text[cur.start:cur.end] == cur.text
+                and re.fullmatch(r"[ \t]*\n?[ \t]*", text[prev.end:cur.start])
+                and u.end - prev.start <= LEANING_MAX_CHARS):
+            break
+        first -= 1
+    if first != c.unit:
+        start = units[first].start
+        return Quote(c.unit, start, u.end, text[start:u.end], c.score)
     return Quote(c.unit, u.start, u.end, u.text, c.score)
 
 
@@ -309,7 +333,11 @@ def quotes(engine: Engine, question: Question, chosen: list[Candidate], ranked: 
         if any(q.start <= start < q.end for q in found):
             continue  # already quoted, in a list
         listed = _list_quote(engine, c, scores) if _introduces(engine, c.unit) is not None else None
-        found.append(listed or _unit_quote(engine, c))
+        quote = listed or _unit_quote(engine, c)
+        if LEANS_BACK.match(quote.text):
+            continue  # it leans on a sentence it could not be quoted with: not quoted at all
+        if not any(q.start < quote.end and quote.start < q.end for q in found):  # no text quoted twice
+            found.append(quote)
     return found
 
 

@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from .answer import Answer, answer_from_dict
+from .answer import Answer, answer_from_dict, figures_differ, line_roles
 from .errors import CareerbotError, QuestionError
 from .settings import MAX_QUESTION_CHARS, Settings
 
@@ -22,6 +22,8 @@ CSS = """
 .cb-quote mark { background: #fde68a; color: inherit; padding: 0 .1em; }
 .cb-context { color: #555; font-size: .92em; }
 .cb-carried { color: #666; font-size: .88em; margin-bottom: .4em; }
+.cb-role { color: #555; font-size: .8em; border: 1px solid #ccc; border-radius: .3em; padding: 0 .3em; }
+.cb-note { color: #666; font-size: .88em; margin-top: .4em; }
 """
 
 
@@ -53,10 +55,16 @@ def guide_view(corpus: Path, citation: dict) -> str:
 
 def render_answer(answer: Answer, corpus: Path) -> str:
     """The chat message for an answer: escaped answer lines, then a collapsible list of sources."""
-    lines = [html.escape(line) for line in answer.text.splitlines()]
-    body = "<br>".join(lines)
     if not answer.answered:
-        return body
+        return html.escape(answer.text)
+    roles = line_roles(answer)
+    lines = [(f'<span class="cb-role">{html.escape(role)}</span> ' if role else "") + html.escape(line)
+             for role, line in zip(roles, answer.text.splitlines())]
+    body = "<br>".join(lines)
+    if figures_differ(answer):
+        body += '<div class="cb-note">These guides give different figures; each line says whose it is.</div>' \
+            if any(roles) else '<div class="cb-note">These guides give different figures.</div>'
+
     items = []
     for n, c in enumerate(answer.citations, 1):
         try:
