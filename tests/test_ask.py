@@ -67,6 +67,20 @@ def test_a_huge_question_is_cut_not_refused(ask_shared):
     assert len(b.question) == MAX_QUESTION_CHARS and isinstance(b.answered, bool)
 
 
+def test_a_question_after_a_long_story_is_found(ask_shared):
+    story = ("I have been a receptionist at a small family clinic for six years and my boss keeps hinting that "
+             "I should step up when our office manager retires next spring. ") * 5
+    a = ask_shared(story + "So what certifications are valued for medical office managers?")
+    assert len(story) > MAX_QUESTION_CHARS and a.answered
+    assert "certifications are valued for medical office managers?" in a.question
+    assert "certif" in a.text.lower()
+
+
+def test_markup_in_front_of_a_question_is_not_read(ask_shared):
+    a = ask_shared('<img src="x" onerror="alert(1)"> how much do medical practice managers make?')
+    assert a.answered and "$" in a.text and "<img" not in a.question
+
+
 @pytest.mark.parametrize("odd", ["<img src=x onerror=alert(1)>", "💰💰 salary?? 🤑", "ÅÄÖ ñ ß 漢字 \x00\x07",
                                  "'; DROP TABLE guides; --", "salary\u202e\u200b"])
 def test_odd_characters_never_crash(ask_shared, odd):

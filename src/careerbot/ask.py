@@ -12,17 +12,37 @@ from .loading import engine_for
 from .settings import MAX_QUESTION_CHARS, resolve
 
 
+MARKUP = re.compile(r"<[^<>]{1,300}>")  # a tag pasted with a question: "<img ...> how much do they make?"
+
+
 def clean_question(question: object) -> str:
-    """The question as careerbot reads it: printable text, spaces and repeated words collapsed, cut to
-    MAX_QUESTION_CHARS characters."""
+    """The question as careerbot reads it: printable text, markup tags and repeated words dropped, spaces
+    collapsed, and at most MAX_QUESTION_CHARS characters — those around its question when a long message
+    tells a story around it."""
     if not isinstance(question, str):
         raise QuestionError(f"the question must be text, not {type(question).__name__}")
     text = "".join(ch for ch in question if ch.isprintable() or ch.isspace())
+    text = MARKUP.sub(" ", text) if MARKUP.sub(" ", text).strip() else text  # markup alone stays as typed
     text = " ".join(text.split())
     text = re.sub(r"\b(\w+)(?:\W+\1\b)+", r"\1", text, flags=re.IGNORECASE)  # "please please please"
     if not text:
         raise QuestionError("the question is empty: type a question about one of the careers in the guides")
-    return text[:MAX_QUESTION_CHARS]
+    return _around_question(text)
+
+
+def _around_question(text: str) -> str:
+    """At most MAX_QUESTION_CHARS characters of a message: its questions when they fit, else the stretch
+    that ends with its first question, never a cut before it."""
+    if len(text) <= MAX_QUESTION_CHARS:
+        return text
+    asked = focus(text)
+    if len(asked) <= MAX_QUESTION_CHARS:
+        return asked
+    end = text.find("?") + 1
+    if end <= MAX_QUESTION_CHARS:
+        return text[:MAX_QUESTION_CHARS]
+    window = text[end - MAX_QUESTION_CHARS:end]
+    return window[window.find(" ") + 1:] if " " in window[:40] else window
 
 
 def _sources_for(engine, guides: list[str] | None) -> set[str] | None:

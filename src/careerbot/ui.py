@@ -185,7 +185,8 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
             reply = carried_line(answer) + render_answer(answer, settings.corpus)
             suggestions = answer.suggestions
             if len(shown) > MAX_QUESTION_CHARS:
-                reply = f"<em>(Your question was cut to its first {MAX_QUESTION_CHARS} characters.)</em><br>{reply}"
+                reply = (f"<em>(Your message was long: careerbot read the {MAX_QUESTION_CHARS} characters around its "
+                         f"question.)</em><br>{reply}")
             log.append({"question": answer.question, "answer": dataclasses.asdict(answer)})
             if load is not None:
                 load.error = ""
