@@ -38,4 +38,4 @@ bench-scale: setup
 	$(BIN)/python bench/scale.py
 
 clean:
-	rm -rf $(VENV) index/*.faiss index/*.jsonl index/manifest.json
+	rm -rf $(VENV) index/*.faiss index/*.jsonl index/manifest.json index/encoder.onnx index/tokenizer.json

@@ -248,3 +248,10 @@ def test_the_top_of_the_ladder_is_answered_with_the_top_level(ask_shared):
 def test_a_question_is_answered_with_what_it_asks_for(ask_shared, question, fact):
     a = ask_shared(question)
     assert a.answered and fact in a.text, a.text
+
+
+@pytest.mark.parametrize("guides", [[42], {"guide": "x"}, 7])
+def test_guides_that_are_not_names_are_a_question_error(ask_shared, guides):
+    with pytest.raises(QuestionError, match="guides must be"):
+        ask_shared("How much do medical practice managers make?", guides=guides)
+

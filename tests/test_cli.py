@@ -56,3 +56,15 @@ def test_environment_variables_choose_the_folders(index_dir):
 def test_usage_error_exits_2(index_dir):
     out = run("ask")
     assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_terminal_that_cannot_show_pound_signs_still_gets_answers(index_dir):
+    question = "how much do medical office managers make in the UK?"
+    out = run("ask", "--json", "--corpus", str(CORPUS), "--index", str(index_dir), question,
+              env_extra={"PYTHONIOENCODING": "ascii"})
+    assert out.returncode == 0 and "Traceback" not in out.stderr
+    assert "\\u00a3" in out.stdout and "£" in json.loads(out.stdout)["text"]  # escaped JSON, same answer
+    out = run("ask", "--corpus", str(CORPUS), "--index", str(index_dir), question,
+              env_extra={"PYTHONIOENCODING": "ascii"})
+    assert out.returncode == 0 and "Traceback" not in out.stderr and "[1]" in out.stdout
+

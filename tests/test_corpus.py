@@ -65,3 +65,17 @@ def test_an_empty_corpus_is_a_clear_error(tmp_path):
         load_corpus(tmp_path)
     with pytest.raises(CorpusError, match="does not exist"):
         load_corpus(tmp_path / "missing")
+
+
+def test_a_byte_order_mark_is_not_part_of_the_title(tmp_path):
+    """A guide saved with a UTF-8 byte-order mark keeps a title that `--guide` and `guides=` can name."""
+    from careerbot import ask
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "welder.txt").write_text(
+        "\ufeffWelder Career Guide\n\nPay\n\nWelders earn a median of $51,000 a year.\n", encoding="utf-8")
+    docs, _ = load_corpus(tmp_path / "corpus")
+    assert [d.title for d in docs] == ["Welder Career Guide"]
+    a = ask("How much do welders make?", guides=["Welder Career Guide"], corpus=tmp_path / "corpus",
+            index=tmp_path / "index")
+    assert a.answered and "$51,000" in a.text

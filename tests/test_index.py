@@ -179,3 +179,12 @@ def test_past_the_size_threshold_the_index_is_approximate_and_answers_hold(tmp_p
     assert m["search"] == {"chunks": "exact", "units": "ivf"}
     report = evaluate(load_gold(ROOT / "tests" / "data" / "qa.jsonl"), CORPUS, tmp_path / "ivf")
     assert report["overall"]["key_fact"] >= 0.72 and report["overall"]["cited_guide"] >= 0.93
+
+
+def test_the_index_folder_is_as_readable_as_any_new_folder(index_dir):
+    import os
+    import stat
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(index_dir.stat().st_mode) == 0o777 & ~mask

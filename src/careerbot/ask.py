@@ -50,6 +50,8 @@ def _sources_for(engine, guides: list[str] | None) -> set[str] | None:
         return None
     if isinstance(guides, str):
         guides = [guides]
+    if not isinstance(guides, (list, tuple)) or not all(isinstance(g, str) for g in guides):
+        raise QuestionError("guides must be a list of guide titles or file names (strings)")
     wanted = {g.strip().lower() for g in guides if g and g.strip()}
     titles = engine.index.titles
     sources = {s for s, t in titles.items() if s.lower() in wanted or t.lower() in wanted}

@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     from .quiet import hush
 
     hush()
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show "£" gets "?" rather than a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     args = parser().parse_args(argv)
     settings = resolve(args.corpus, args.index)
     try:
@@ -87,13 +90,18 @@ def _ask(args, settings: Settings) -> int:
 
     answer = ask(" ".join(args.question), guides=args.guide, corpus=settings.corpus, index=settings.index)
     if args.json:
-        print(json.dumps(dataclasses.asdict(answer), ensure_ascii=False, indent=2))
+        print(json.dumps(dataclasses.asdict(answer), ensure_ascii=not _unicode_out(), indent=2))
     else:
         print(format_answer(answer))
     return EXIT_OK
 
 
 NEW_CONVERSATION = "/new"
+
+
+def _unicode_out() -> bool:
+    """Whether standard output can print any character (else JSON escapes them: "\\u00a3")."""
+    return (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") in ("utf8", "utf16", "utf32")
 
 
 def _chat(args, settings: Settings) -> int:
@@ -120,7 +128,7 @@ def _chat(args, settings: Settings) -> int:
             continue
         history.append(answer)
         if args.json:
-            print(json.dumps(dataclasses.asdict(answer), ensure_ascii=False), flush=True)
+            print(json.dumps(dataclasses.asdict(answer), ensure_ascii=not _unicode_out()), flush=True)
         else:
             if answer.carried:
                 print(f"(read with {' and '.join(answer.carried)} from the earlier questions)")

@@ -45,7 +45,7 @@ class Skipped:
 def title_of(text: str, path: Path) -> str:
     """The document's title: its first non-empty line (without Markdown `#`), else the file name."""
     for line in text.splitlines():
-        line = line.strip().lstrip("#").strip()
+        line = line.strip("\ufeff \t\r\n\f\v").lstrip("#").strip()  # a byte-order mark is not part of it
         if line:
             return line[:200]
     return path.stem.replace("-", " ").replace("_", " ")

@@ -428,6 +428,9 @@ def _write(target: Path, manifest: dict, chunks, units, chunk_vecs, unit_vecs, d
     for leftover in [*target.parent.glob(f".{target.name}.build-*"), *target.parent.glob(f".{target.name}.old-*")]:
         shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed; we hold the lock
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o777 & ~mask)  # the index folder readable as any folder is, not mkdtemp's 0700
     try:
         _write_jsonl(tmp / "chunks.jsonl", [asdict(c) for c in chunks])
         _write_jsonl(tmp / "units.jsonl", [asdict(u) for u in units])
