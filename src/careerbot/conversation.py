@@ -15,9 +15,11 @@ from dataclasses import dataclass, field, replace
 
 from .coverage import NOT_A_ROLE, TOPIC_LABELS, asked_roles, plural, singular
 from .intent import QUESTION_STOP, read_question, word_intents
-from .terms import named_places
+from .terms import named_places, zipf
 
 SPECIFIC_ZIPF = 4.5  # a follow-up's word this rare in English names something specific the answer must speak of
+SPECIFIC_INTENT_ZIPF = 4.0  # a word that asks for pay, a cost... is specific only when this rare: "bonuses"
+SUBJECT_ZIPF = 5.0  # a word of the last question rarer than this can be what its "it" stands for
 MAX_TURNS = 6
 LABEL_CHARS = 60  # an earlier question named in `Answer.carried` is shortened to this  # earlier turns read back at most; older ones rarely bear on a follow-up
 # Openings that tie a message to the one before: "and office managers?", "what about in Canada?"
@@ -329,11 +331,14 @@ def _advance(ctx: Context, turn: Turn, lex: Lexicon) -> Context:
     p = parts(_THING_NOTE.sub("?", resolved), lex)
     names = p.names or tuple(a for a in _ACRONYM.findall(turn.answer.split("\n")[0])
                              if a.lower() in lex.credentials)[:1]
+    subject = [w for w in p.topic if not word_intents(w) and zipf(w) < SUBJECT_ZIPF]  # "bootcamp", "help desk"
     if names:
         thing = label = " ".join(names)
     elif noted and not (p.intents or p.topic):
         thing = label = noted.group(0).strip(" ()?")  # "which one?" after "who offers it?": still that thing
         label = ctx.thing_label or label
+    elif subject:
+        thing = label = " ".join(subject[:3])
     else:
         thing, label = turn.section or topic_label(p, lex), topic_label(p, lex)
     return Context(last=p, role=p if p.roles else ctx.role, asked=p if (p.intents or p.topic) else ctx.asked,
@@ -356,10 +361,9 @@ def own_words(text: str, lex: Lexicon) -> list[str]:
     """The specific words a follow-up adds of its own, beyond a role and what it asks for ("bonuses" of "how
     big are the bonuses?", "japan" of "what about in japan?"): places and words rarer than SPECIFIC_ZIPF that the guides use somewhere (one they never use is judged
     as in any question: terms.Reader)."""
-    from .terms import zipf
-
     p = parts(text, lex)
-    specific = [w for w in p.topic if zipf(w) < SPECIFIC_ZIPF and not word_intents(w) and w not in p.names
+    specific = [w for w in p.topic if zipf(w) < (SPECIFIC_INTENT_ZIPF if word_intents(w) else SPECIFIC_ZIPF)
+                and w not in p.names
                 and w in lex.vocabulary and singular(w) not in lex.vocab and singular(w) not in lex.initials]
     return [*specific, *p.places]
 
