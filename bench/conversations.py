@@ -7,8 +7,8 @@ on the project's four guides, `bench/corpora/NAME/conversations.jsonl` on a guid
 A line is one message with the earlier messages of its conversation ("history") and its kind: "first", a
 follow-up that changes the role, the topic, one detail ("fragment"), a pronoun's thing, a narrowing, an
 unanswerable follow-up, or a "reset" (a complete new question, which must be answered as if asked alone).
-Printed: the rates per kind, with history and alone; how many resets get the same answer as alone; and how
-long reading a follow-up with its history takes (p50/p95, on top of answering it).
+Printed: the rates per kind, with history and alone; how many resets get the same answer as alone; how
+long reading a follow-up with its history takes (p50/p95), and answering it with its history and alone (p50).
 """
 from __future__ import annotations
 
@@ -59,6 +59,29 @@ def reading_times(engine, items: list[dict]) -> list[float]:
     return times
 
 
+def ask_times(engine, items: list[dict]) -> dict:
+    """Warm p50 of answering each follow-up with its history and alone (milliseconds, median of 3 each)."""
+    from careerbot.ask import answer_with, clean_question, turns_of
+
+    def median_ms(call) -> float:
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            call()
+            runs.append((time.perf_counter() - start) * 1000)
+        return statistics.median(runs)
+
+    with_history, alone = [], []
+    for item in items:
+        if not item.get("history"):
+            continue
+        text, turns = clean_question(item["question"]), turns_of(item["history"])
+        answer_with(engine, text, None, turns)  # warm
+        with_history.append(median_ms(lambda: answer_with(engine, text, None, turns)))
+        alone.append(median_ms(lambda: answer_with(engine, text)))
+    return {"with_history_p50": round(statistics.median(with_history), 2), "alone_p50": round(statistics.median(alone), 2)}
+
+
 def score(name: str, corpus: Path, gold: Path) -> dict:
     from careerbot.evaluate import careerbot_answerer, evaluate, load_gold
     from careerbot.loading import engine_for
@@ -78,7 +101,9 @@ def score(name: str, corpus: Path, gold: Path) -> dict:
     same = sum(answerers["careerbot"](i["question"], i["history"])[0].text == answerers["alone"](i["question"])[0].text
                for i in resets)
     result["resets_as_alone"] = round(same / len(resets), 4) if resets else None
-    times = reading_times(engine_for(resolve(corpus, index)), items)
+    engine = engine_for(resolve(corpus, index))
+    times = reading_times(engine, items)
+    result["ask_ms"] = ask_times(engine, items)
     result["reading_ms"] = {"p50": round(statistics.median(times), 3),
                             "p95": round(statistics.quantiles(times, n=20)[-1], 3)} if len(times) > 1 else {}
     print(f"[conversations] {name}: scored {len(items)} messages", file=sys.stderr, flush=True)
@@ -102,7 +127,8 @@ def render(results: list[dict]) -> str:
     for r in results:
         ms = r["reading_ms"]
         lines.append(f"{r['set']}: resets answered as if asked alone {cell(r['resets_as_alone'])}; reading a "
-                     f"follow-up with its history p50 {ms.get('p50')} ms, p95 {ms.get('p95')} ms")
+                     f"follow-up with its history p50 {ms.get('p50')} ms, p95 {ms.get('p95')} ms; answering it "
+                     f"p50 {r['ask_ms']['with_history_p50']} ms with its history, {r['ask_ms']['alone_p50']} ms alone")
     return "\n".join(lines)
 
 

@@ -280,3 +280,26 @@ def test_three_turn_conversation_then_a_new_one(page):
     page.wait_for_function("document.querySelectorAll('#cb-chat .message').length === 0", timeout=30000)
     alone = ask_in_browser(page, "and office managers?")
     assert "Read with" not in alone.inner_text()
+
+
+def test_feedback_records_are_bounded_and_the_file_is_rotated(tmp_path, monkeypatch):
+    """No client can grow the feedback file without limit: a huge question is cut, an answer is kept as its
+    text and citation places, and past its size cap the file is moved aside (one old file kept)."""
+    import json
+
+    from careerbot import ui
+    from careerbot.settings import MAX_QUESTION_CHARS
+
+    path = tmp_path / "feedback.jsonl"
+    monkeypatch.setenv("CAREERBOT_FEEDBACK", str(path))
+    answer = {"answered": True, "text": "x" * 50_000, "score": 0.9,
+              "citations": [{"source": "a.txt", "start": 1, "end": 2, "quote": "q" * 50_000, "title": "A"}]}
+    ui.record_feedback("w" * 200_000, answer, False)
+    row = json.loads(path.read_text(encoding="utf-8"))
+    assert len(row["question"]) == MAX_QUESTION_CHARS and len(row["answer"]["text"]) == ui.FEEDBACK_ANSWER_CHARS
+    assert row["answer"]["citations"] == [{"source": "a.txt", "start": 1, "end": 2}]
+    assert path.stat().st_size < 4000
+    monkeypatch.setattr(ui, "FEEDBACK_MAX_BYTES", 1000)
+    ui.record_feedback("again", answer, True)
+    assert (tmp_path / "feedback.jsonl.1").exists()
+    assert [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines()] == ["again"]

@@ -185,7 +185,7 @@ class Context:
     last: Parts | None = None  # the last message, as read
     role: Parts | None = None  # the last message that named a role
     asked: Parts | None = None  # the last message that asked for something (a topic)
-    thing: str = ""  # what "it" stands for: a name in the last message or its answer, else its answer's heading
+    thing: str = ""  # what "it" stands for: a name or the rarer words of the last message, else its answer's
     thing_label: str = ""  # the same, as `Answer.carried` names it
 
 
@@ -213,6 +213,7 @@ def _place_names(places: tuple[str, ...]) -> str:
 
 
 def _with_place(base: str, old: tuple[str, ...], new: tuple[str, ...]) -> str:
+    """A question with the places it named (`old`) replaced by `new`: "...make in the UK?" -> "...in canada?"."""
     for place in old:
         base = re.sub(rf"\b(?:in|for|across)?\s*(?:the\s+)?{re.escape(place)}\b", "", base, flags=re.I)
     base = " ".join(base.split()).rstrip(" ?.!")
@@ -251,7 +252,7 @@ def _detail(ctx: Context, now: Parts, lex: Lexicon, changed: str) -> tuple[str, 
     if changed == "role":
         new_role = now.role_text() or _ARTICLE.sub("", now.rest).strip(" ?.!,")
         if base_parts.roles:
-            (a, b), base = base_parts.roles[0], base
+            a, b = base_parts.roles[0]
             base = base[:a] + new_role + base[b:]
         else:
             base = f"{base.rstrip(' ?.!')} for {new_role}?"

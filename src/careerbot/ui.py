@@ -96,13 +96,33 @@ def _feedback_path() -> Path:
 _feedback_lock = threading.Lock()
 
 
+FEEDBACK_MAX_BYTES = 5 * 1024 * 1024  # past this the feedback file is moved to feedback.jsonl.1 (one kept)
+FEEDBACK_ANSWER_CHARS = 2000  # an answer's text is stored up to this long, its citations as places only
+
+
+def _feedback_answer(answer: dict | None) -> dict | None:
+    """What is kept of an answer with its feedback: its text (cut), whether it answered, and where its
+    citations point (not their quotes, which the guide holds)."""
+    if not isinstance(answer, dict):
+        return None
+    return {"answered": bool(answer.get("answered")), "text": str(answer.get("text", ""))[:FEEDBACK_ANSWER_CHARS],
+            "score": answer.get("score"), "carried": list(answer.get("carried") or [])[:5],
+            "citations": [{k: c.get(k) for k in ("source", "start", "end")} for c in answer.get("citations", [])][:5]}
+
+
 def record_feedback(question: str, answer: dict | None, liked: bool) -> Path:
-    """Append one thumbs-up/down to the local feedback file (JSON lines) and return its path."""
+    """Append one thumbs-up/down to the local feedback file (JSON lines) and return its path. Each record
+    is bounded (the question cut to MAX_QUESTION_CHARS, the answer to its text and citation places), and
+    the file is rotated past FEEDBACK_MAX_BYTES, so no client can grow it without limit."""
     path = _feedback_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "liked": liked, "question": question, "answer": answer}
-    with _feedback_lock, open(path, "a", encoding="utf-8") as f:
-        f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "liked": bool(liked),
+           "question": str(question)[:MAX_QUESTION_CHARS], "answer": _feedback_answer(answer)}
+    with _feedback_lock:
+        if path.exists() and path.stat().st_size > FEEDBACK_MAX_BYTES:
+            os.replace(path, path.with_name(path.name + ".1"))
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
     return path
 
 
