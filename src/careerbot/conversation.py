@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .coverage import NOT_A_ROLE, TOPIC_LABELS, asked_roles, plural, singular
 from .intent import QUESTION_STOP, read_question, word_intents
@@ -51,7 +52,7 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,7}\b")
 _PROPER = re.compile(r"(?<=[\w,;:] )[A-Z][a-z]{2,}(?: [A-Z][\w-]+)*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per loaded index, a cache key
 class Lexicon:
     """What the guides say about themselves that a follow-up is read against."""
 
@@ -151,6 +152,7 @@ class Parts:
         return " and ".join(self.text[a:b] for a, b in self.roles)
 
 
+@lru_cache(maxsize=4096)  # a conversation's earlier turns are read again with each new message
 def parts(text: str, lex: Lexicon) -> Parts:
     """Take a message apart into what it names and how it leans on earlier turns."""
     lead = LEAD.match(text)
