@@ -25,7 +25,7 @@ class Answer:
     so. `suggestions` holds questions the guides answer near this one (their own FAQ headings), never the
     one just asked or answered: what to ask next; `score` is the confidence in [0, 1]
     that the answer is right. `carried` names what a follow-up question took from the earlier turns of its
-    conversation ("office managers", "pay"); it is empty when the question was read on its own.
+    conversation ("plumbers", "pay"); it is empty when the question was read on its own.
     """
 
     question: str
@@ -44,7 +44,7 @@ def answer_from_dict(data: dict) -> Answer:
 
 
 def line_roles(answer: Answer) -> list[str]:
-    """Per line of an answer, the role its guide is about ("Medical Office Manager"), when the lines come from
+    """Per line of an answer, the role its guide is about ("HVAC Technician"), when the lines come from
     guides about different roles; else all "" (one role needs no label). Shown beside the quote, never in it."""
     from .coverage import role_of
 

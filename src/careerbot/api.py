@@ -2,7 +2,7 @@
 Gradio's protocol.
 
     curl -s localhost:7860/api/ask -H 'Content-Type: application/json' \
-         -d '{"question": "and office managers?", "history": ["How much do medical practice managers make?"]}'
+         -d '{"question": "and plumbers?", "history": ["How much do welders make?"]}'
 
 The body is `{"question": str, "guides": [str] | null, "history": [str] | null}`; the reply is the JSON form
 of `Answer` (200), or `{"detail": "<one line>"}` with 400 for a bad body or question and 503 when the index

@@ -87,7 +87,7 @@ def ask(question: str, *, history: list[str | Answer] | None = None, guides: lis
     """Answer a question about these careers with sentences quoted from the guides, each cited.
 
     `history` is the conversation so far, oldest first (question strings or earlier Answers): a follow-up
-    such as "and office managers?" or "what do they earn?" is read with what it leaves out taken from it,
+    such as "and plumbers?" or "what do they earn?" is read with what it leaves out taken from it,
     and `Answer.carried` names what was taken. `guides` limits the answer to the named guides (titles or corpus-relative paths). The corpus and index
     folders are the arguments, else CAREERBOT_CORPUS / CAREERBOT_INDEX, else the project's corpus/ and index/.
     The index is built when missing and updated when the guides changed.

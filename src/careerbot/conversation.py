@@ -1,6 +1,6 @@
 """Follow-up questions: read a message with what it leaves out taken from the earlier turns.
 
-"and office managers?" after "How much do practice managers make?" is read as "How much do office managers
+"and plumbers?" after "How much do welders make?" is read as "How much do plumbers
 make?"; "what do they earn?" names its role with "they"; "in Canada?" and "entry level?" change one detail of
 the last question; "who offers it?" asks about the thing just discussed. A complete question on a new
 subject is read on its own. No text is generated for the answer: the reading only decides what is searched.
@@ -23,7 +23,7 @@ SPECIFIC_INTENT_ZIPF = 4.0  # a word that asks for pay, a cost... is specific on
 SUBJECT_ZIPF = 5.0  # a word of the last question rarer than this can be what its "it" stands for
 MAX_TURNS = 6
 LABEL_CHARS = 60  # an earlier question named in `Answer.carried` is shortened to this  # earlier turns read back at most; older ones rarely bear on a follow-up
-# Openings that tie a message to the one before: "and office managers?", "what about in Canada?"
+# Openings that tie a message to the one before: "and plumbers?", "what about in Canada?"
 LEAD = re.compile(r"^\W*(?:and|but|or|also|so|then|ok(?:ay)?|now|same|what about|how about|what of|"
                   r"and what about|and how about|same for|same question for|what if)\b[\s,]*", re.I)
 # Words that ask a full question (a wh-word or an auxiliary): a message without them is a fragment
@@ -108,7 +108,7 @@ def _role_spans(text: str, lex: Lexicon) -> list[tuple[int, int]]:
             continue
         while run and not (_role_word(run[-1].group(0), lex, lex.heads)
                            or singular(run[-1].group(0).lower()) in lex.initials):
-            run.pop()  # a run ends on its head: "practice managers", not "practice management"
+            run.pop()  # a run ends on a head word: "pharmacy technicians", never on "pharmacy" alone
         if run:
             spans.append((run[0].start(), run[-1].end()))
         run = []
@@ -146,7 +146,7 @@ class Parts:
     person: bool  # "they", "them": a role named by a pronoun
     thing: bool  # "it", "those", "which one": a thing named by a pronoun
     names: tuple[str, ...] = ()  # acronyms and proper names in it, which a pronoun can stand for
-    rest: str = ""  # the message after its opening ("office managers?" of "and office managers?")
+    rest: str = ""  # the message after its opening ("plumbers?" of "and plumbers?")
 
     def role_text(self) -> str:
         return " and ".join(self.text[a:b] for a, b in self.roles)
@@ -228,7 +228,7 @@ def _changed(ctx: Context, now: Parts, lex: Lexicon) -> str:
     if now.intents - ctx.asked.intents:
         return ""  # it asks for something new: "and the pay?"
     if now.roles:
-        # "and office managers?", "is it the same for office managers?"; not "what does a welder do?"
+        # "and plumbers?", "is it the same for plumbers?"; not "what does a welder do?"
         return "role" if now.fragment or (now.thing and not now.topic) else ""
     if now.person and not now.fragment:
         return ""  # "where do most of them work?": another question about the same role
