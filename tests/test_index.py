@@ -70,7 +70,7 @@ def test_unchanged_rebuild_does_not_embed(index_copy):
 
 
 @pytest.mark.parametrize("damage", ["manifest", "truncated_faiss", "edited_units", "other_model", "missing_file",
-                                    "truncated_encoder"])
+                                    "truncated_encoder", "wrong_types"])
 def test_damaged_index_gives_one_clear_message(index_copy, damage):
     if damage == "manifest":
         (index_copy / "manifest.json").write_text("{not json", encoding="utf-8")
@@ -83,6 +83,10 @@ def test_damaged_index_gives_one_clear_message(index_copy, damage):
     elif damage == "truncated_encoder":
         data = (index_copy / "encoder.onnx").read_bytes()
         (index_copy / "encoder.onnx").write_bytes(data[: len(data) // 3])
+    elif damage == "wrong_types":  # valid JSON, fields of the wrong kind
+        m = json.loads((index_copy / "manifest.json").read_text())
+        m["documents"], m["settings"] = 5, None
+        (index_copy / "manifest.json").write_text(json.dumps(m))
     elif damage == "other_model":
         m = json.loads((index_copy / "manifest.json").read_text())
         m["model"] = "some/other-model"

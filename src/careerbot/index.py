@@ -468,9 +468,23 @@ def read_manifest(path: Path) -> dict:
         raise IndexError_(f"no index in {path}: run `careerbot index` to build it") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         raise IndexError_(f"the index manifest in {path} is damaged: {REBUILD}") from None
-    if not isinstance(manifest, dict):
+    if not isinstance(manifest, dict) or not _well_typed(manifest):
         raise IndexError_(f"the index manifest in {path} is damaged: {REBUILD}")
     return manifest
+
+
+# What each manifest field holds when present (an older manifest may lack some: it is then rebuilt)
+MANIFEST_TYPES = {"format_version": int, "model": str, "dimension": int, "settings": dict, "built_at": str,
+                  "documents": list, "skipped": list, "chunks": int, "units": int, "coverage": dict,
+                  "search": dict, "files": dict, "query_encoder": dict}
+
+
+def _well_typed(manifest: dict) -> bool:
+    """Whether every field the manifest has is of its kind, and every guide it lists has a source and title."""
+    if any(key in manifest and not isinstance(manifest[key], kind) for key, kind in MANIFEST_TYPES.items()):
+        return False
+    return all(isinstance(d, dict) and isinstance(d.get("source"), str) and isinstance(d.get("title"), str)
+               for d in manifest.get("documents", []))
 
 
 def check_manifest(path: Path, manifest: dict, check_files: bool) -> None:
