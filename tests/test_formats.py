@@ -106,3 +106,24 @@ def test_bad_pdf_and_huge_file_are_skipped_and_the_rest_indexed(mixed_corpus, tm
     assert "20 MiB limit" in reasons["huge.txt"]
     assert report.documents == 3
     assert "skipped broken.pdf" in report.summary() and "huge.txt" in report.summary()
+
+
+def test_a_pdf_pypdf_has_to_repair_is_read_without_its_warnings(tmp_path):
+    """A PDF with a wrong cross-reference offset is read; pypdf's repair notes never reach the terminal."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pdf(corpus / "crane.pdf", "Crane Operator Handbook",
+             ["Crane Operator Handbook", "Pay", "Crane operators earn a median of $63,000 a year."])
+    data = (corpus / "crane.pdf").read_bytes()
+    data = re.sub(rb"startxref\s+(\d+)", lambda m: b"startxref\n" + str(int(m.group(1)) + 7).encode(), data)
+    (corpus / "crane.pdf").write_bytes(data)
+    out = subprocess.run([sys.executable, "-m", "careerbot.cli", "ask", "--corpus", str(corpus), "--index",
+                          str(tmp_path / "index"), "How much do crane operators make?"], capture_output=True,
+                         text=True, timeout=300, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    assert out.returncode == 0 and "$63,000" in out.stdout
+    assert "startxref" not in out.stderr and "Object Streams" not in out.stderr

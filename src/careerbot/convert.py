@@ -60,9 +60,12 @@ def html_to_text(html: str, fallback_title: str) -> str:
 
 def pdf_to_text(path: Path, fallback_title: str) -> str:
     """The text of a PDF, page by page, under the title its metadata gives (else its file name)."""
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes ("incorrect startxref") are not ours
     try:
         reader = PdfReader(str(path))
         title = _clean(str((reader.metadata or {}).get("/Title") or ""))

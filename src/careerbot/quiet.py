@@ -20,5 +20,5 @@ def hush() -> None:
         os.environ.setdefault(key, value)
     warnings.filterwarnings("ignore")
     for name in ("sentence_transformers", "transformers", "huggingface_hub", "torch", "faiss", "httpx",
-                 "gradio", "urllib3", "bm25s", "asyncio"):
+                 "gradio", "urllib3", "bm25s", "asyncio", "pypdf"):
         logging.getLogger(name).setLevel(logging.ERROR)
