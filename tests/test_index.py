@@ -192,3 +192,13 @@ def test_the_index_folder_is_as_readable_as_any_new_folder(index_dir):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(index_dir.stat().st_mode) == 0o777 & ~mask
+
+
+def test_a_copy_of_an_indexed_guide_never_takes_its_place(corpus_copy, index_copy):
+    """A duplicate whose name sorts first is the one skipped: the indexed guide keeps its citations and its name."""
+    original = "medical-practice-manager-career-guide.txt"
+    (corpus_copy / "0-copy.txt").write_bytes((corpus_copy / original).read_bytes())
+    report = build(resolve(corpus_copy, index_copy), progress=False)
+    assert ("0-copy.txt", f"the same text as {original}") in [(s.source, s.reason) for s in report.skipped]
+    a = ask("How much do medical practice managers make?", guides=[original], corpus=corpus_copy, index=index_copy)
+    assert a.answered and {c.source for c in a.citations} == {original}

@@ -103,14 +103,15 @@ def read_document(path: Path, corpus: Path) -> Document:
     return Document(source=source, title=title_of(text, path), text=text, sha256=hashlib.sha256(data).hexdigest())
 
 
-def load_corpus(corpus: Path) -> tuple[list[Document], list[Skipped]]:
-    """All readable guides in `corpus`, and the files skipped with their reasons.
+def load_corpus(corpus: Path, keep: frozenset[str] = frozenset()) -> tuple[list[Document], list[Skipped]]:
+    """All readable guides in `corpus`, and the files skipped with their reasons. Of two files with the same
+    text, the one named in `keep` (the guides already indexed) stays and the other is skipped; else the
+    first by name.
 
     Raises CorpusError when no guide at all can be read.
     """
-    docs: list[Document] = []
+    read: list[Document] = []
     skipped: list[Skipped] = []
-    seen: dict[str, str] = {}
     files = corpus_files(corpus)
     refused: dict[str, str] = {}
     originals = []
@@ -136,11 +137,13 @@ def load_corpus(corpus: Path) -> tuple[list[Document], list[Skipped]]:
         except (CorpusError, OSError) as exc:
             skipped.append(Skipped(source, str(exc).split(": ", 1)[-1]))
             continue
-        if doc.sha256 in seen:
-            skipped.append(Skipped(source, f"the same text as {seen[doc.sha256]}"))
-            continue
-        seen[doc.sha256] = source
-        docs.append(doc)
+        read.append(doc)
+    keeper: dict[str, Document] = {}
+    for doc in read:  # a guide already indexed keeps its name; a newcomer with the same text is skipped
+        if doc.sha256 not in keeper or (doc.source in keep and keeper[doc.sha256].source not in keep):
+            keeper[doc.sha256] = doc
+    docs = [d for d in read if keeper[d.sha256] is d]
+    skipped += [Skipped(d.file, f"the same text as {keeper[d.sha256].file}") for d in read if keeper[d.sha256] is not d]
     if not docs:
         raise CorpusError(f"no readable guide in {corpus}: add .txt, .md, .html or .pdf guides, then run "
                           "`careerbot index`")

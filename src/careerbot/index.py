@@ -237,7 +237,8 @@ def _settings_record(settings: Settings) -> dict:
 
 def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
     started = time.perf_counter()
-    docs, skipped = load_corpus(settings.corpus)
+    indexed = frozenset(str(d.get("source")) for d in _previous_documents(settings.index))
+    docs, skipped = load_corpus(settings.corpus, keep=indexed)
     old = _reusable(settings, full)
     old_docs = {d["source"]: d for d in old.manifest["documents"]} if old else {}
     kept = {d.source for d in docs if old_docs.get(d.source, {}).get("sha256") == d.sha256}
