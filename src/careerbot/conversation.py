@@ -44,6 +44,7 @@ DETAIL = re.compile(r"^\W*(?:in|at|for|with|on|from|within|outside|near|across|d
 QUALIFIER = re.compile(r"\b(?:top|best|worst|most|least|highest|lowest|cheapest|fastest|shortest|longest|"
                        r"biggest|smallest|low|high|first|last|main)\b", re.I)
 FIELD = re.compile(r"(?:ing|ical|al)$")  # the field a role works in: "welding", "electrical"
+COMPARING = re.compile(r"compar\w*|differ\w*|stack|measure", re.I)  # "how does X compare / stack up?"
 _ARTICLE = re.compile(r"^\W*(?:an?|the|some)\s+", re.I)
 _TOKEN = re.compile(r"[\w'’-]+")
 _THING_NOTE = re.compile(r"\s*\([^()]*\)\?$")  # what "(...)" a follow-up's reading added for "it"
@@ -121,13 +122,12 @@ def _role_spans(text: str, lex: Lexicon) -> list[tuple[int, int]]:
 
 
 def guide_role(phrase: str, lex: Lexicon) -> str:
-    """The guide role a phrase names ("PTAs" or "rad techs" -> "Radiologic Technologists"), or the
-    phrase itself when it names none or several."""
+    """The guide role a phrase names ("PTAs" or "rad techs" -> "Radiologic Technologists", "welding" ->
+    "Welder"), or the phrase itself when it names none or several."""
     tokens = [singular(t.lower()) for t in _TOKEN.findall(phrase)]
     if len(tokens) == 1 and tokens[0] in lex.initials:
         return lex.roles[lex.initials[tokens[0]]][0]
-    fits = [name for name, words in lex.roles
-            if tokens and all(t in words or (len(t) >= 3 and any(w.startswith(t) for w in words)) for t in tokens)]
+    fits = [name for name, words in lex.roles if tokens and all(_role_word(t, lex, frozenset(words)) for t in tokens)]
     return fits[0] if len(fits) == 1 else phrase
 
 
@@ -152,9 +152,20 @@ class Parts:
         return " and ".join(self.text[a:b] for a, b in self.roles)
 
 
+def _joined(text: str, lex: Lexicon) -> str:
+    """A message with a role word people split in two written as one: "cyber security" -> "cybersecurity"."""
+    words = list(re.finditer(r"[A-Za-z]+", text))
+    for first, second in reversed(list(zip(words, words[1:]))):  # from the end, so offsets stay valid
+        between = text[first.end():second.start()]
+        if between == " " and singular((first.group(0) + second.group(0)).lower()) in lex.vocab:
+            text = text[:first.end()] + text[second.start():]
+    return text
+
+
 @lru_cache(maxsize=4096)  # a conversation's earlier turns are read again with each new message
 def parts(text: str, lex: Lexicon) -> Parts:
     """Take a message apart into what it names and how it leans on earlier turns."""
+    text = _joined(text, lex)
     lead = LEAD.match(text)
     start = lead.end() if lead else 0
     rest = text[start:]
@@ -189,6 +200,8 @@ class Context:
     asked: Parts | None = None  # the last message that asked for something (a topic)
     thing: str = ""  # what "it" stands for: a name or the rarer words of the last message, else its answer's
     thing_label: str = ""  # the same, as `Answer.carried` names it
+    asked_note: str = ""  # what "it" stood for in `asked`, as its reading added it: " (master plumber license)"
+    thing_is_heading: bool = False  # `thing` is only the heading the last answer came from
 
 
 def topic_label(p: Parts, lex: Lexicon) -> str:
@@ -225,11 +238,13 @@ def _with_place(base: str, old: tuple[str, ...], new: tuple[str, ...]) -> str:
 def _changed(ctx: Context, now: Parts, lex: Lexicon) -> str:
     """How a message that asks for nothing new changes the last question: "role" (another role), "detail"
     (a place, a level, a setting, a pick among what was said), or "" when it is not such a message."""
-    if now.intents - ctx.asked.intents:
+    if now.intents - ctx.asked.intents - {"compare"}:
         return ""  # it asks for something new: "and the pay?"
     if now.roles:
-        # "and plumbers?", "is it the same for plumbers?"; not "what does a welder do?"
-        return "role" if now.fragment or (now.thing and not now.topic) else ""
+        # "and plumbers?", "is it the same for plumbers?", "how does a plumber compare?"; not "what does a
+        # welder do?"
+        topic = [w for w in now.topic if not COMPARING.fullmatch(w)]
+        return "role" if now.fragment or ((now.thing or "compare" in now.intents) and not topic) else ""
     if now.person and not now.fragment:
         return ""  # "where do most of them work?": another question about the same role
     if now.fragment and now.topic and not (now.places or now.levels or DETAIL.match(now.rest)
@@ -268,6 +283,8 @@ def _detail(ctx: Context, now: Parts, lex: Lexicon, changed: str) -> tuple[str, 
         role = _role_of(ctx.role, lex)
         base = f"{base.rstrip(' ?.!')} for {role}?"
         carried.append(role)
+    if ctx.asked_note:  # "how much is that exam (master plumber license)?": "that" still stands for it
+        base = base.rstrip(" ?.!") + ctx.asked_note + "?"
     if now.places:
         base = _with_place(base, base_parts.places, now.places)
     elif base_parts.places:
@@ -344,8 +361,12 @@ def _advance(ctx: Context, turn: Turn, lex: Lexicon) -> Context:
         thing = label = " ".join(subject[:3])
     else:
         thing, label = turn.section or topic_label(p, lex), topic_label(p, lex)
-    return Context(last=p, role=p if p.roles else ctx.role, asked=p if (p.intents or p.topic) else ctx.asked,
-                   thing=thing, thing_label=label)
+    heading = bool(turn.section) and thing == turn.section
+    asks = bool(p.intents or p.topic)
+    note = noted.group(0).rstrip("?") if noted and not ctx.thing_is_heading else ""  # a name, not a heading
+    return Context(last=p, role=p if p.roles else ctx.role, asked=p if asks else ctx.asked,
+                   thing=thing, thing_label=label, asked_note=note if asks else ctx.asked_note,
+                   thing_is_heading=heading)
 
 
 def read_in_context(text: str, history: list[Turn], lex: Lexicon, carry_role: bool = True) -> tuple[str, list[str]]:
