@@ -303,3 +303,14 @@ def test_feedback_records_are_bounded_and_the_file_is_rotated(tmp_path, monkeypa
     ui.record_feedback("again", answer, True)
     assert (tmp_path / "feedback.jsonl.1").exists()
     assert [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines()] == ["again"]
+
+
+@pytest.mark.parametrize("age, says", [(5, "just now, at 10:00:00"), (5 * 60, "5 minutes ago, at 10:00:00"),
+                                       (60, "1 minute ago"), (3 * 3600, "3 hours ago"), (3 * 86400, "on 2026-11-30")])
+def test_the_status_line_says_when_the_index_was_updated_as_people_say_it(age, says):
+    from datetime import datetime
+
+    from careerbot.ui import updated
+
+    built = "2026-11-30T10:00:00+0000"
+    assert updated(built, datetime.strptime(built, "%Y-%m-%dT%H:%M:%S%z").timestamp() + age).startswith(says)

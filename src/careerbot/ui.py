@@ -151,8 +151,29 @@ def status_line(settings: Settings, load: EngineLoad | None = None) -> str:
         names = sorted(manifest_titles(manifest).values())
     except (CareerbotError, KeyError, TypeError):
         return "The index cannot be read: run `careerbot index --full` to rebuild it."
-    return (f"Loaded: {len(names)} guides ({', '.join(names)}); {manifest.get('chunks')} passages, "
-            f"index built {manifest.get('built_at')}.")
+    return (f"Loaded: {len(names)} guides (listed below), {manifest.get('chunks')} passages · index updated "
+            f"{updated(manifest.get('built_at', ''))}.")
+
+
+def updated(built_at: str, now: float | None = None) -> str:
+    """When an index was built, as people say it: "just now", "5 minutes ago, at 14:02:31"."""
+    from datetime import datetime
+
+    try:
+        when = datetime.strptime(built_at, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return "at an unknown time"
+    seconds = (time.time() if now is None else now) - when.timestamp()
+    clock = when.strftime("%H:%M:%S")
+    if seconds < 60:
+        return f"just now, at {clock}"
+    if seconds < 3600:
+        minutes = int(seconds // 60)
+        return f"{minutes} minute{'s' * (minutes != 1)} ago, at {clock}"
+    if seconds < 86400:
+        hours = int(seconds // 3600)
+        return f"{hours} hour{'s' * (hours != 1)} ago, at {clock}"
+    return f"on {when.strftime('%Y-%m-%d')} at {clock}"
 
 
 def manifest_coverage(manifest: dict):
