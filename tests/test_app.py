@@ -160,7 +160,7 @@ def test_example_button_asks_it(page):
 def test_out_of_scope_question_says_so_and_offers_questions_that_work(page):
     reply = ask_in_browser(page, "Who won the 2022 FIFA World Cup?")
     assert "do not cover" in reply.inner_text() and "Sources" not in reply.inner_text()
-    suggestion = page.locator("#cb-related button.gallery-item").first
+    suggestion = page.locator("#cb-related button.cb-next").first
     suggestion.wait_for(state="visible")
     asked = suggestion.inner_text()
     before = page.locator("#cb-chat .message").count()
@@ -273,7 +273,7 @@ def test_three_turn_conversation_then_a_new_one(page):
     assert "Medical Office Manager" in second.locator("details").inner_text()
     third = ask_in_browser(page, "in the UK?")
     assert "Read with" in third.inner_text() and "£" in third.inner_text()
-    page.locator("#cb-related button.gallery-item").first.wait_for(state="visible")  # what to ask next
+    page.locator("#cb-related button.cb-next").first.wait_for(state="visible")  # what to ask next
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "conversation.png"), full_page=True)
     page.click("#cb-new")

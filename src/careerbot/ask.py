@@ -161,6 +161,7 @@ def _compose(engine, text: str, decision, ranked) -> Answer:
 
 
 MAX_SUGGESTIONS = 3
+NOT_COVERED = "The guides do not cover that question."
 
 
 def related_questions(engine, ranked, exclude: set[str] = frozenset()) -> list[str]:
@@ -183,7 +184,7 @@ def _decline_text(engine, decision, suggestions: list[str]) -> str:
     if decision.reason == "health":
         return (f"careerbot answers questions about careers ({cover.role_names()}), not personal health questions: "
                 "please ask a doctor or another clinician about that.")
-    text = "The guides do not cover that question."
+    text = NOT_COVERED
     if suggestions:
         text += " They do answer questions such as: " + " ".join(f"\u201c{q}\u201d" for q in suggestions)
     else:

@@ -5,6 +5,7 @@ import dataclasses
 import html
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -15,11 +16,15 @@ from .errors import CareerbotError, QuestionError
 from .settings import MAX_QUESTION_CHARS, Settings
 
 CONTEXT_CHARS = 220
+MAX_NEXT = 3  # questions offered after an answer: what to ask next
 STATUS_SECONDS = 2.0  # how often the page re-reads the index status (being rebuilt, or what is loaded)
 SCROLL_TO_HIT = ("() => { setTimeout(() => { const m = document.querySelector('#cb-viewer mark');"
                  " if (m) m.scrollIntoView({block: 'center'}); }, 200); }")
 CSS = """
+.cb-quote { white-space: pre-line; }
 .cb-quote mark { background: #fde68a; color: inherit; padding: 0 .1em; }
+.cb-next { white-space: normal !important; height: auto !important; }
+.cb-related-label { color: #555; font-size: .9em; }
 .cb-context { color: #555; font-size: .92em; }
 .cb-carried { color: #666; font-size: .88em; margin-bottom: .4em; }
 .cb-role { color: #555; font-size: .8em; border: 1px solid #ccc; border-radius: .3em; padding: 0 .3em; }
@@ -33,7 +38,7 @@ def quote_in_context(text: str, start: int, end: int, width: int = CONTEXT_CHARS
     right = min(len(text), end + width)
     before = ("…" if left else "") + text[left:start]
     after = text[end:right] + ("…" if right < len(text) else "")
-    clean = lambda s: html.escape(" ".join(s.split()))  # noqa: E731 - a local shorthand
+    clean = lambda s: html.escape(re.sub(r"\s*\n\s*", "\n", re.sub(r"[ \t]+", " ", s)))  # noqa: E731 - lines kept
     gap_before = " " if before[-1:].isspace() else ""
     gap_after = " " if after[:1].isspace() else ""
     return (f'<span class="cb-context">{clean(before)}{gap_before}</span><mark>{clean(text[start:end])}</mark>'
@@ -56,6 +61,10 @@ def guide_view(corpus: Path, citation: dict) -> str:
 def render_answer(answer: Answer, corpus: Path) -> str:
     """The chat message for an answer: escaped answer lines, then a collapsible list of sources."""
     if not answer.answered:
+        from .ask import NOT_COVERED
+
+        if answer.suggestions:  # the questions it names are the clickable ones under the chat, not repeated here
+            return html.escape(f"{NOT_COVERED} Try one of the questions the guides answer, below.")
         return html.escape(answer.text)
     roles = line_roles(answer)
     lines = [(f'<span class="cb-role">{html.escape(role)}</span> ' if role else "") + html.escape(line)
@@ -217,7 +226,7 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
         shown = " ".join((question or "").split())
         suggestions: list[str] = []
         if not shown:
-            return "", history, log, gr.Dataset(samples=[], visible=False), gr.Dropdown(), gr.HTML()
+            return "", history, log, *next_questions([]), gr.Dropdown(), gr.HTML()
         history.append({"role": "user", "content": html.escape(shown[:MAX_QUESTION_CHARS])})
         earlier = [answer_from_dict(turn["answer"]) if turn["answer"] else turn["question"] for turn in log]
         try:
@@ -241,7 +250,7 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
         cited = (log[-1]["answer"] or {}).get("citations", [])
         choices = [(f"[{n}] {c['title']}" + (f" — {c['section']}" if c["section"] else ""), str(n - 1))
                    for n, c in enumerate(cited, 1)]
-        return ("", history, log, gr.Dataset(samples=[[q] for q in suggestions], visible=bool(suggestions)),
+        return ("", history, log, *next_questions(suggestions),
                 gr.Dropdown(choices=choices, value="0" if choices else None),
                 gr.HTML(guide_view(settings.corpus, cited[0]) if cited else ""))
 
@@ -273,15 +282,24 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
                              max_lines=4, elem_id="cb-question")
             send = gr.Button("Ask", variant="primary", scale=1, elem_id="cb-send")
             new = gr.Button("New conversation", variant="secondary", scale=1, elem_id="cb-new")
-        related = gr.Dataset(components=[box], samples=[], label="Questions the guides answer near this one",
-                             visible=False, elem_id="cb-related")
+        with gr.Column(visible=False, elem_id="cb-related") as related:
+            gr.Markdown("Questions the guides answer near this one:", elem_classes=["cb-related-label"])
+            with gr.Row():
+                asks_next = [gr.Button(visible=False, size="sm", elem_classes=["cb-next"]) for _ in range(MAX_NEXT)]
+
+        def next_questions(questions: list[str]) -> list:
+            """Updates for the "what to ask next" block: shown with its questions, whole, or hidden."""
+            shown_now = questions[:MAX_NEXT]
+            return [gr.Column(visible=bool(shown_now)),
+                    *[gr.Button(value=q, visible=True) for q in shown_now],
+                    *[gr.Button(visible=False) for _ in range(MAX_NEXT - len(shown_now))]]
         guides = gr.CheckboxGroup(choices=guide_names, label="Only answer from these guides (none ticked: all guides)",
                                   elem_id="cb-guides")
         with gr.Accordion("View in guide", open=False, elem_id="cb-viewer-box") as viewer_box:
             viewer_choice = gr.Dropdown(choices=[], label="Source of the last answer", elem_id="cb-viewer-choice")
             viewer = gr.HTML(elem_id="cb-viewer")
-        outputs = [box, chat, log, related, viewer_choice, viewer]
-        new.click(lambda: ("", [], [], gr.Dataset(samples=[], visible=False), gr.Dropdown(choices=[], value=None), ""),
+        outputs = [box, chat, log, related, *asks_next, viewer_choice, viewer]
+        new.click(lambda: ("", [], [], *next_questions([]), gr.Dropdown(choices=[], value=None), ""),
                   None, outputs, api_visibility="private")
         gr.Markdown("**Example questions**")
         for topic, questions in cover.examples.items():
@@ -293,8 +311,8 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
                             api_visibility="private")
         box.submit(respond, [box, chat, guides, log], outputs, api_visibility="private")
         send.click(respond, [box, chat, guides, log], outputs, api_visibility="private")
-        related.click(lambda sample, h, g, l: respond(sample[0], h, g, l), [related, chat, guides, log], outputs,
-                      api_visibility="private")
+        for b in asks_next:
+            b.click(respond, [b, chat, guides, log], outputs, api_visibility="private")
         viewer_choice.change(view, [viewer_choice, log], viewer, api_visibility="private")
         viewer.change(None, None, None, js=SCROLL_TO_HIT)
         viewer_box.expand(None, None, None, js=SCROLL_TO_HIT)
