@@ -79,3 +79,17 @@ def test_a_byte_order_mark_is_not_part_of_the_title(tmp_path):
     a = ask("How much do welders make?", guides=["Welder Career Guide"], corpus=tmp_path / "corpus",
             index=tmp_path / "index")
     assert a.answered and "$51,000" in a.text
+
+
+def test_damaged_text_with_nul_bytes_is_never_quoted(tmp_path):
+    """A sentence holding NUL bytes (a damaged save) is not quoted; the rest of the guide still answers."""
+    from careerbot import ask
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "welder.txt").write_text(
+        "Welder Career Guide\n\nPay\n\nWelders earn a median of $51,000 a year.\n\n"
+        "Training\n\nMost\x00 welding programs last 9 months.\n", encoding="utf-8")
+    for question in ("How much do welders make?", "How long do welding programs last?"):
+        a = ask(question, corpus=tmp_path / "corpus", index=tmp_path / "index")
+        assert "\x00" not in a.text and all("\x00" not in c.quote for c in a.citations)
+    assert "$51,000" in ask("How much do welders make?", corpus=tmp_path / "corpus", index=tmp_path / "index").text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import os
 import shutil
 import sys
@@ -30,7 +31,9 @@ from .structure import Unit
 FORMAT_VERSION = 1
 # Bump when the way guides are cut into chunks and units, or the passages embedded, changes: an index built
 # by another pipeline version is not reused incrementally (every guide is chunked and embedded again).
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
+# A unit holding a control character (a NUL, a stray escape) is damaged text: it is never quoted
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MANIFEST = "manifest.json"
 DATA_FILES = ("chunks.jsonl", "units.jsonl", "chunks.faiss", "units.faiss")
 ENCODER_FILES = ("encoder.onnx", "tokenizer.json")  # the query encoder without torch, when its export passed
@@ -248,7 +251,7 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
 
     chunks, pieces = chunk_corpus(fresh, settings.chunk_size, settings.chunk_overlap)
     units = [UnitRecord(p.source, p.chunk, p.unit.start, p.unit.end, p.unit.kind, p.unit.section, p.unit.context,
-                        p.unit.text) for p in pieces]
+                        p.unit.text) for p in pieces if not CONTROL_CHARS.search(p.unit.text)]
     titles = {d.source: d.title for d in fresh}
     passages = [chunk_passage(c, titles[c.source]) for c in chunks] + \
                [unit_passage(u, titles[u.source]) for u in units]
