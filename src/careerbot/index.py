@@ -480,7 +480,7 @@ def read_manifest(path: Path) -> dict:
 # What each manifest field holds when present (an older manifest may lack some: it is then rebuilt)
 MANIFEST_TYPES = {"format_version": int, "model": str, "dimension": int, "settings": dict, "built_at": str,
                   "documents": list, "skipped": list, "chunks": int, "units": int, "coverage": dict,
-                  "search": dict, "files": dict, "query_encoder": dict}
+                  "search": dict, "files": dict, "query_encoder": (dict, type(None))}  # None: no ONNX export
 
 
 def _well_typed(manifest: dict) -> bool:
