@@ -13,6 +13,14 @@ CORPUS = ROOT / "corpus"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def encoder_cache(tmp_path_factory) -> Path:
+    """The suite keeps its checked ONNX exports in a folder of its own, never in the user's cache."""
+    path = tmp_path_factory.mktemp("encoder-cache")
+    os.environ["CAREERBOT_CACHE"] = str(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory) -> Path:
     """A fresh index of corpus/ (never the project's own index/), built once per session."""

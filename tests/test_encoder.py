@@ -69,3 +69,25 @@ def test_a_new_process_rebuilds_unchanged_guides_and_answers_without_torch(index
     out = subprocess.run([sys.executable, "-c", NEW_PROCESS, str(CORPUS), str(index_copy)],
                          capture_output=True, text=True, timeout=120, check=True).stdout.split()
     assert out == ["4", "True", "-"]
+
+
+def test_a_full_build_reuses_the_checked_export_of_the_same_model(small_corpus, tmp_path, encoder_cache):
+    """The ONNX export and its check are made once per model: a later full build copies the kept export, and
+    a damaged kept export is made again rather than used."""
+    from careerbot.index import build
+    from careerbot.onnx_encoder import cache_dir
+    from careerbot.settings import resolve
+
+    first, second, third = (tmp_path / name for name in ("first", "second", "third"))
+    build(resolve(small_corpus, first), progress=False)
+    assert (cache_dir() / "encoder.onnx").is_file() and cache_dir().parent == encoder_cache
+    build(resolve(small_corpus, second), progress=False)
+    record = json.loads((second / "manifest.json").read_text())["query_encoder"]
+    assert record["cached"] is True and record["min_cosine"] >= 0.9999
+    assert (second / "encoder.onnx").read_bytes() == (first / "encoder.onnx").read_bytes()
+    kept = cache_dir() / "encoder.onnx"
+    kept.write_bytes(kept.read_bytes()[:1000])
+    build(resolve(small_corpus, third), progress=False)
+    assert "cached" not in json.loads((third / "manifest.json").read_text())["query_encoder"]
+    a = ask("How much do medical practice managers make?", corpus=small_corpus, index=third)
+    assert a.answered

