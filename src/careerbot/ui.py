@@ -25,6 +25,8 @@ CSS = """
 .cb-quote mark { background: #fde68a; color: inherit; padding: 0 .1em; }
 .cb-next { white-space: normal !important; height: auto !important; }
 .cb-related-label { color: #555; font-size: .9em; }
+.cb-examples-row { align-items: center; }
+.cb-topic { flex: 0 0 9em !important; min-width: 9em !important; }
 .cb-context { color: #555; font-size: .92em; }
 .cb-carried { color: #666; font-size: .88em; margin-bottom: .4em; }
 .cb-role { color: #555; font-size: .8em; border: 1px solid #ccc; border-radius: .3em; padding: 0 .3em; }
@@ -303,7 +305,7 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
                   None, outputs, api_visibility="private")
         gr.Markdown("**Example questions**")
         for topic, questions in cover.examples.items():
-            with gr.Row():
+            with gr.Row(elem_classes=["cb-examples-row"]):
                 gr.Markdown(f"*{topic}*", elem_classes=["cb-topic"])
                 for q in questions:
                     b = gr.Button(q, size="sm", elem_classes=["cb-example"])
