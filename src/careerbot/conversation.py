@@ -1,8 +1,8 @@
 """Follow-up questions: read a message with what it leaves out taken from the earlier turns.
 
-"and plumbers?" after "How much do welders make?" is read as "How much do plumbers
-make?"; "what do they earn?" names its role with "they"; "in Canada?" and "entry level?" change one detail of
-the last question; "who offers it?" asks about the thing just discussed. A complete question on a new
+"and plumbers?" after "How much do welders make?" is read as "How much do plumbers make?"; "what do they
+earn?" names its role with "they"; "in Canada?" and "entry level?" change one detail of the last question;
+"who offers it?" asks about the thing just discussed. A complete question on a new
 subject is read on its own. No text is generated for the answer: the reading only decides what is searched.
 
 The roles come from the guides' titles (and from question frames such as "become a pilot"), the topics
@@ -21,8 +21,8 @@ from .terms import named_places, zipf
 SPECIFIC_ZIPF = 4.5  # a follow-up's word this rare in English names something specific the answer must speak of
 SPECIFIC_INTENT_ZIPF = 4.0  # a word that asks for pay, a cost... is specific only when this rare: "bonuses"
 SUBJECT_ZIPF = 5.0  # a word of the last question rarer than this can be what its "it" stands for
-MAX_TURNS = 6
-LABEL_CHARS = 60  # an earlier question named in `Answer.carried` is shortened to this  # earlier turns read back at most; older ones rarely bear on a follow-up
+MAX_TURNS = 6  # earlier turns read back at most; older ones rarely bear on a follow-up
+LABEL_CHARS = 60  # an earlier question named in `Answer.carried` is shortened to this
 # Openings that tie a message to the one before: "and plumbers?", "what about in Canada?"
 LEAD = re.compile(r"^\W*(?:and|but|or|also|so|then|ok(?:ay)?|now|same|what about|how about|what of|"
                   r"and what about|and how about|same for|same question for|what if)\b[\s,]*", re.I)
