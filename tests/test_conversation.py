@@ -86,3 +86,11 @@ def test_chat_command_reads_each_line_as_a_follow_up(index_dir):
     assert answers[1]["carried"] == ["pay"] and answers[1]["answered"]
     assert answers[2]["carried"] == []  # after "/new", nothing is carried
     assert "Traceback" not in out.stderr
+
+
+def test_a_level_fragment_asks_the_last_question_for_that_level(ask_shared):
+    """"senior?" after a question about entry-level pay asks for the senior figure, not the entry-level one
+    (a lone word like "senior?" is not read as "what is senior?")."""
+    follow = ask_shared("senior?", history=["What do entry level medical office managers make?"])
+    assert follow.answered and follow.carried == ["pay", "medical office managers"]
+    assert "Senior" in follow.text.splitlines()[0]

@@ -45,6 +45,11 @@ QUALIFIER = re.compile(r"\b(?:top|best|worst|most|least|highest|lowest|cheapest|
                        r"biggest|smallest|low|high|first|last|main)\b", re.I)
 FIELD = re.compile(r"(?:ing|ical|al)$")  # the field a role works in: "welding", "electrical"
 COMPARING = re.compile(r"compar\w*|differ\w*|stack|measure", re.I)  # "how does X compare / stack up?"
+# What a one-word fragment seems to ask by its form alone ("senior?" reads like "what is X?", "top 10%?" like a
+# percentage), which in a follow-up is only the detail it changes
+FRAGMENT_KINDS = frozenset({"define", "percent", "count"})
+ORDINAL = re.compile(r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))",
+                     re.I)
 _ARTICLE = re.compile(r"^\W*(?:an?|the|some)\s+", re.I)
 _TOKEN = re.compile(r"[\w'’-]+")
 _THING_NOTE = re.compile(r"\s*\([^()]*\)\?$")  # what "(...)" a follow-up's reading added for "it"
@@ -238,7 +243,8 @@ def _with_place(base: str, old: tuple[str, ...], new: tuple[str, ...]) -> str:
 def _changed(ctx: Context, now: Parts, lex: Lexicon) -> str:
     """How a message that asks for nothing new changes the last question: "role" (another role), "detail"
     (a place, a level, a setting, a pick among what was said), or "" when it is not such a message."""
-    if now.intents - ctx.asked.intents - {"compare"}:
+    ignored = {"compare"} | (FRAGMENT_KINDS if now.fragment else set())
+    if now.intents - ctx.asked.intents - ignored:
         return ""  # it asks for something new: "and the pay?"
     if now.roles:
         # "and plumbers?", "is it the same for plumbers?", "how does a plumber compare?"; not "what does a
@@ -276,7 +282,10 @@ def _detail(ctx: Context, now: Parts, lex: Lexicon, changed: str) -> tuple[str, 
     elif base_parts.roles:
         carried.append(base_parts.role_text())
         levels = " ".join(sorted(now.levels - base_parts.levels))
-        if levels:  # "senior level?": a senior one of the role asked about
+        old_level = next((m for m in _TOKEN.finditer(base) if m.group(0).lower() in base_parts.levels), None)
+        if levels and old_level is not None:  # "senior?" after "entry level analysts": one level for another
+            base = base[:old_level.start()] + levels + base[old_level.end():]
+        elif levels:  # "senior level?": a senior one of the role asked about
             a = base_parts.roles[0][0]
             base = base[:a] + levels + " " + base[a:]
     elif ctx.role:
@@ -290,13 +299,17 @@ def _detail(ctx: Context, now: Parts, lex: Lexicon, changed: str) -> tuple[str, 
     elif base_parts.places:
         carried.append(_place_names(base_parts.places))
     if changed == "detail":
+        for w in _TOKEN.findall(now.rest):  # "third year?" after "first year apprentices": one rank for another
+            old = next((m for m in _TOKEN.finditer(base) if ORDINAL.fullmatch(m.group(0))), None)
+            if ORDINAL.fullmatch(w) and old is not None:
+                base = base[:old.start()] + w + base[old.end():]
         extra = []
         for w in now.topic:  # "associate's?" after a question about a bachelor's: one word for another
             kinds = word_intents(w)
             same = [m for m in _TOKEN.finditer(base) if kinds and word_intents(m.group(0).lower()) == kinds]
             if same and w not in base.lower():
                 base = base[:same[0].start()] + w + base[same[0].end():]
-            elif w not in base.lower():
+            elif w not in base.lower() and not ORDINAL.fullmatch(w):
                 extra.append(w)
         detail = now.rest.strip(" ?.!,") if DETAIL.match(now.rest) and not now.places else " ".join(extra)
         if detail:
