@@ -22,7 +22,8 @@ def clean_question(question: object) -> str:
     if not isinstance(question, str):
         raise QuestionError(f"the question must be text, not {type(question).__name__}")
     text = "".join(ch for ch in question if ch.isprintable() or ch.isspace())
-    text = MARKUP.sub(" ", text) if MARKUP.sub(" ", text).strip() else text  # markup alone stays as typed
+    stripped = MARKUP.sub(" ", text)
+    text = stripped if stripped.strip() else text  # markup alone stays as typed
     text = " ".join(text.split())
     text = re.sub(r"\b(\w+)(?:\W+\1\b)+", r"\1", text, flags=re.IGNORECASE)  # "please please please"
     if not text:
@@ -87,9 +88,10 @@ def ask(question: str, *, history: list[str | Answer] | None = None, guides: lis
     """Answer a question about these careers with sentences quoted from the guides, each cited.
 
     `history` is the conversation so far, oldest first (question strings or earlier Answers): a follow-up
-    such as "and plumbers?" or "what do they earn?" is read with what it leaves out taken from it,
-    and `Answer.carried` names what was taken. `guides` limits the answer to the named guides (titles or corpus-relative paths). The corpus and index
-    folders are the arguments, else CAREERBOT_CORPUS / CAREERBOT_INDEX, else the project's corpus/ and index/.
+    such as "and plumbers?" or "what do they earn?" is read with what it leaves out taken from it, and
+    `Answer.carried` names what was taken. `guides` limits the answer to the named guides (titles or
+    corpus-relative paths). The corpus and index folders are the arguments, else CAREERBOT_CORPUS /
+    CAREERBOT_INDEX, else the project's corpus/ and index/.
     The index is built when missing and updated when the guides changed.
 
     >>> from careerbot import ask
