@@ -22,10 +22,10 @@ class Answer:
     """An answer: one quoted unit per line of `text`, each ending with its marker `[n]` for `citations[n-1]`.
 
     When the guides do not cover the question, `answered` is False, `citations` is empty and `text` says
-    so. `suggestions` holds questions the guides answer near this one (their own FAQ headings), never the
-    one just asked or answered: what to ask next; `score` is the confidence in [0, 1]
-    that the answer is right. `carried` names what a follow-up question took from the earlier turns of its
-    conversation ("plumbers", "pay"); it is empty when the question was read on its own.
+    so. `score` is the confidence in [0, 1] that the answer is right. `suggestions` holds questions the
+    guides answer near this one (their own FAQ headings), never the one just asked or answered: what to ask
+    next. `carried` names what a follow-up question took from the earlier turns of its conversation
+    ("plumbers", "pay"); it is empty when the question was read on its own.
     """
 
     question: str

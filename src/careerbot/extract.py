@@ -13,8 +13,8 @@ from .ranking import FEATURES, answer_probability, decline_threshold, decline_ve
 from .retrieve import Candidate, Engine
 from .terms import Reading, named_places
 
-LIST_MAX_CHARS = 480
-LEANING_MAX_CHARS = 480  # a sentence is quoted with those it leans on up to this long  # a list question is answered with (a window of) its list up to this long
+LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list up to this long
+LEANING_MAX_CHARS = 480  # a sentence is quoted with those it leans on up to this long
 SECOND_GAP = 2.0  # a second unit joins when its log-odds are within this of the best unit's
 THIRD_GAP = 0.75  # and a third when within this
 DISAGREE_GAP = 5.0  # another guide's different figure joins when within this
