@@ -17,6 +17,15 @@ SUFFIXES = TEXT_SUFFIXES + CONVERTED_SUFFIXES
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
 @dataclass(frozen=True)
 class Document:
     """One guide: `source` is the path, relative to the corpus folder with `/` separators, of the text file

@@ -8,10 +8,9 @@ leaves the previous index as it was.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import Chunk, chunk_corpus
-from .corpus import Skipped, file_stats, load_corpus
+from .corpus import Skipped, file_sha256, file_stats, load_corpus
 from .coverage import credential_acronyms, role_of, survey
 from .errors import BuildLockedError, IndexError_
 from .settings import MODEL_NAME, Settings
@@ -106,14 +105,6 @@ def unit_passage(unit: UnitRecord | Unit, title: str) -> str:
     """The text embedded and searched for an answer unit: role, heading, table header, then the unit."""
     parts = [p for p in (role_of(title), unit.section, unit.context, " ".join(unit.text.split())) if p]
     return ". ".join(parts)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
@@ -407,8 +398,8 @@ def _add_encoder(folder: Path, manifest: dict, check_texts: list[str], previous:
         return
     cached = cached_export(folder)  # checked when it was made: the same model, exporter and code
     if cached is not None:
-        manifest["query_encoder"] = cached
-        manifest["files"].update({name: _sha256(folder / name) for name in ENCODER_FILES})
+        manifest["query_encoder"], hashes = cached
+        manifest["files"].update(hashes)
         return
     try:
         manifest["query_encoder"] = export(folder, check_texts)
@@ -419,7 +410,7 @@ def _add_encoder(folder: Path, manifest: dict, check_texts: list[str], previous:
         for name in ENCODER_FILES:
             (folder / name).unlink(missing_ok=True)
         return
-    manifest["files"].update({name: _sha256(folder / name) for name in ENCODER_FILES})
+    manifest["files"].update({name: file_sha256(folder / name) for name in ENCODER_FILES})
 
 
 def _link_or_copy(source: Path, dest: Path) -> None:
@@ -448,7 +439,7 @@ def _write(target: Path, manifest: dict, chunks, units, chunk_vecs, unit_vecs, d
         faiss.write_index(chunk_index, str(tmp / "chunks.faiss"))
         faiss.write_index(unit_index, str(tmp / "units.faiss"))
         manifest["search"] = {"chunks": search_kind(chunk_index), "units": search_kind(unit_index)}
-        manifest["files"] = {name: _sha256(tmp / name) for name in DATA_FILES}
+        manifest["files"] = {name: file_sha256(tmp / name) for name in DATA_FILES}
         _add_encoder(tmp, manifest, check_texts, previous_encoder)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         readme = target / "README.md"
@@ -511,7 +502,7 @@ def check_manifest(path: Path, manifest: dict, check_files: bool) -> None:
     for name in files:
         if not (path / name).is_file():
             raise IndexError_(f"the index in {path} is missing {name}: {REBUILD}")
-        if check_files and _sha256(path / name) != files[name]:
+        if check_files and file_sha256(path / name) != files[name]:
             raise IndexError_(f"the index file {path / name} is damaged or was edited: {REBUILD}")
 
 
@@ -574,6 +565,6 @@ def is_stale(index: Index, corpus: Path) -> bool:
             return True  # the extracted text that citations point into is gone
         if doc["size"] == size and doc["mtime_ns"] == mtime:
             continue
-        if doc.get("origin") or _sha256(corpus / file) != doc["sha256"]:
+        if doc.get("origin") or file_sha256(corpus / file) != doc["sha256"]:
             return True  # an original's own bytes are not hashed: any change to it means extracting again
     return False

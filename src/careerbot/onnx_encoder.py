@@ -90,29 +90,22 @@ def cache_dir() -> Path:
     return Path(root) / f"encoder-{fingerprint()}"
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def cached_export(folder: Path) -> dict | None:
-    """Copy a checked export of this model from the cache into `folder` and return its record, or None when
-    the cache has none (or a damaged one)."""
+def cached_export(folder: Path) -> tuple[dict, dict[str, str]] | None:
+    """Copy a checked export of this model from the cache into `folder`; return its record and its files'
+    hashes, or None when the cache has none (or a damaged one)."""
     import json
+
+    from .corpus import file_sha256
 
     cache = cache_dir()
     try:
         saved = json.loads((cache / "record.json").read_text(encoding="utf-8"))
-        if any(_sha256(cache / name) != saved["files"][name] for name in (ONNX_FILE, TOKENIZER_FILE)):
+        hashes = {name: saved["files"][name] for name in (ONNX_FILE, TOKENIZER_FILE)}
+        if any(file_sha256(cache / name) != digest for name, digest in hashes.items()):
             return None
-        for name in (ONNX_FILE, TOKENIZER_FILE):
+        for name in hashes:
             shutil.copy2(cache / name, folder / name)
-        return dict(saved["record"], cached=True)
+        return dict(saved["record"], cached=True), hashes
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -123,6 +116,8 @@ def keep_export(folder: Path, record: dict) -> None:
     import os
     import tempfile
 
+    from .corpus import file_sha256
+
     cache = cache_dir()
     tmp = None
     try:
@@ -131,7 +126,7 @@ def keep_export(folder: Path, record: dict) -> None:
         files = {}
         for name in (ONNX_FILE, TOKENIZER_FILE):
             shutil.copy2(folder / name, tmp / name)
-            files[name] = _sha256(tmp / name)
+            files[name] = file_sha256(tmp / name)
         (tmp / "record.json").write_text(json.dumps({"record": record, "files": files}), encoding="utf-8")
         if cache.exists():
             shutil.rmtree(cache, ignore_errors=True)

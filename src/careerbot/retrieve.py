@@ -197,7 +197,10 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
     scope = {singular(w) for t in [*map(role_of, index.titles.values()), *sections] for w in words(t)
              if len(w) > 2 and w not in QUESTION_STOP and w not in NOT_A_ROLE}
     section_tokens = dict(zip(sections, tokenize(sections)))  # one call for all: each call has a fixed cost
-    cover = survey(index.titles, texts, unit_offers, sections)  # as stored in the manifest
+    try:
+        cover = Coverage(**index.manifest["coverage"])  # as the build surveyed it
+    except (KeyError, TypeError):
+        cover = survey(index.titles, texts, unit_offers, sections)
     return Engine(
         index=index,
         lexical=lexical,
