@@ -94,3 +94,9 @@ def test_a_level_fragment_asks_the_last_question_for_that_level(ask_shared):
     follow = ask_shared("senior?", history=["What do entry level medical office managers make?"])
     assert follow.answered and follow.carried == ["pay", "medical office managers"]
     assert "Senior" in follow.text.splitlines()[0]
+
+
+def test_a_message_without_words_is_not_read_as_a_follow_up(ask_shared, first):
+    """A row of emoji after a question is not that question again: nothing is carried, nothing is quoted."""
+    follow = ask_shared("🙂" * 50, history=[first])
+    assert follow.carried == [] and not follow.answered

@@ -319,8 +319,8 @@ def _detail(ctx: Context, now: Parts, lex: Lexicon, changed: str) -> tuple[str, 
 
 def follow_up(text: str, ctx: Context, now: Parts, lex: Lexicon) -> tuple[str, list[str]]:
     """The text to search for message `text` in conversation `ctx`, and what it took from earlier turns."""
-    if ctx.last is None:
-        return text, []
+    if ctx.last is None or not re.search(r"[A-Za-z0-9]", text):
+        return text, []  # nothing to read with the past: no conversation yet, or no word ("🙂🙂🙂")
     if ctx.asked is not None:
         changed = _changed(ctx, now, lex)
         if changed:
