@@ -202,3 +202,38 @@ def test_a_copy_of_an_indexed_guide_never_takes_its_place(corpus_copy, index_cop
     assert ("0-copy.txt", f"the same text as {original}") in [(s.source, s.reason) for s in report.skipped]
     a = ask("How much do medical practice managers make?", guides=[original], corpus=corpus_copy, index=index_copy)
     assert a.answered and {c.source for c in a.citations} == {original}
+
+
+SWAP_SCRIPT = """
+import os, sys
+from pathlib import Path
+from careerbot import ask
+from careerbot.errors import CareerbotError
+corpus, index = Path(sys.argv[1]), Path(sys.argv[2])
+backup = (index / "units.faiss").read_bytes()
+print(ask("What is the CMPE?", corpus=corpus, index=index).answered, flush=True)
+with open(index / "units.faiss", "r+b") as f:  # a full disk cuts the file short, in place
+    f.truncate(len(backup) // 3)
+try:
+    ask("What is the CMPE?", corpus=corpus, index=index)
+except CareerbotError as exc:
+    print("error:", exc, flush=True)
+with open(index / "units.faiss", "r+b") as f:  # restored from the backup, in place
+    f.write(backup)
+print(ask("How much do medical practice managers make?", corpus=corpus, index=index).answered, flush=True)
+"""
+
+
+def test_index_files_replaced_in_place_while_loaded_never_kill_the_process(index_copy):
+    """A vector file cut short under a loaded index gives a one-line message; restored, it answers again."""
+    import os
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", SWAP_SCRIPT, str(CORPUS), str(index_copy)], capture_output=True,
+                         text=True, timeout=300, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = run.stdout.splitlines()
+    assert lines[0] == "True" and lines[-1] == "True"
+    assert lines[1].startswith("error: ") and "careerbot index" in lines[1] and len(lines) == 3
+    assert "Traceback" not in run.stderr

@@ -21,7 +21,7 @@ STALE_CHECK_SECONDS = 0.0  # the corpus is stat-ed before every answer; cheap fo
 @dataclass
 class _Loaded:
     engine: "object"  # retrieve.Engine
-    manifest_stamp: tuple
+    stamp: tuple  # _stamp() of its index when loaded
     checked_at: float
 
 
@@ -29,9 +29,17 @@ _cache: dict[tuple[Path, Path], _Loaded] = {}
 _cache_lock = threading.Lock()
 
 
+STAMPED_FILES = ("manifest.json", "chunks.faiss", "units.faiss")  # the vector files are memory-mapped
+
+
 def _stamp(index_dir: Path) -> tuple:
-    st = (index_dir / "manifest.json").stat()
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
+    """The identity of the index's files as loaded. A memory-mapped vector file cut short or rewritten in
+    place under a loaded engine would kill the process at its next search, so a change means loading again."""
+    stamp = []
+    for name in STAMPED_FILES:
+        st = (index_dir / name).stat()
+        stamp.append((st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size))
+    return tuple(stamp)
 
 
 def _stale_policy() -> str:
@@ -90,7 +98,8 @@ def engine_for(settings: Settings):
             stamp = _stamp(settings.index)
         except FileNotFoundError:
             raise IndexError_(f"no index in {settings.index}: run `careerbot index` to build it") from None
-        if loaded is None or loaded.manifest_stamp != stamp:
+        if loaded is None or loaded.stamp != stamp:
+            _cache.pop(key, None)  # never searched again: its files may be cut short
             loaded = _Loaded(load_engine(load(settings.index), _encoder_choice(), settings.corpus), stamp, now)
         if is_stale(loaded.engine.index, settings.corpus):
             policy = _stale_policy()
