@@ -127,3 +127,21 @@ def test_a_pdf_pypdf_has_to_repair_is_read_without_its_warnings(tmp_path):
                          text=True, timeout=300, env=dict(os.environ, HF_HUB_OFFLINE="1"))
     assert out.returncode == 0 and "$63,000" in out.stdout
     assert "startxref" not in out.stderr and "Object Streams" not in out.stderr
+
+
+def test_a_page_copied_in_with_its_old_size_and_mtime_is_extracted_again(mixed_corpus, tmp_path):
+    """`cp -p` of another version of a web page: same size, same mtime, other text; it is answered from."""
+    import os
+
+    index = tmp_path / "index"
+    build(resolve(mixed_corpus, index), progress=False)
+    page = mixed_corpus / "dental.html"
+    st = page.stat()
+    other = tmp_path / "dental-v2.html"
+    other.write_text(PAGE.format(pay="$88,400"), encoding="utf-8")
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(other, page)
+    assert (page.stat().st_size, page.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    a = ask("how much does a dental office manager make in zephyrton", corpus=mixed_corpus, index=index)
+    assert "$88,400" in a.text and "$71,250" not in a.text
+    check_cited(a, mixed_corpus)

@@ -237,3 +237,41 @@ def test_index_files_replaced_in_place_while_loaded_never_kill_the_process(index
     assert lines[0] == "True" and lines[-1] == "True"
     assert lines[1].startswith("error: ") and "careerbot index" in lines[1] and len(lines) == 3
     assert "Traceback" not in run.stderr
+
+
+def _zephyr_corpus(small_corpus):
+    (small_corpus / "zephyr.txt").write_text(NEW_GUIDE, encoding="utf-8")
+    return small_corpus
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_noticed(small_corpus, tmp_path):
+    """Another version copied in with `cp -p` (same size, same mtime) is answered from, not the indexed one."""
+    import os
+
+    corpus = _zephyr_corpus(small_corpus)
+    question = "How much does a zephyr clinic coordinator earn?"
+    before = ask(question, corpus=corpus, index=tmp_path / "index")
+    assert "$71,234" in before.text
+    guide = corpus / "zephyr.txt"
+    st = guide.stat()
+    other = tmp_path / "zephyr-v2.txt"
+    other.write_text(NEW_GUIDE.replace("$71,234", "$98,765"), encoding="utf-8")
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(other, guide)  # what `cp -p` or `rsync -t` of another version leaves
+    assert (guide.stat().st_size, guide.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    after = ask(question, corpus=corpus, index=tmp_path / "index")
+    assert "$98,765" in after.text and "$71,234" not in after.text
+    for c in after.citations:
+        assert (corpus / c.source).read_text(encoding="utf-8")[c.start:c.end] == c.quote
+
+
+def test_a_quote_no_longer_at_its_offsets_is_never_returned(small_corpus, tmp_path, monkeypatch):
+    """With CAREERBOT_ON_STALE=warn the old index stays in use, but a quote the guide no longer holds at its
+    offsets is refused with one line, never shown."""
+    corpus = _zephyr_corpus(small_corpus)
+    question = "How much does a zephyr clinic coordinator earn?"
+    assert "$71,234" in ask(question, corpus=corpus, index=tmp_path / "index").text
+    monkeypatch.setenv("CAREERBOT_ON_STALE", "warn")
+    (corpus / "zephyr.txt").write_text("Changed\n\n" + NEW_GUIDE, encoding="utf-8")
+    with pytest.raises(IndexError_, match="careerbot index"):
+        ask(question, corpus=corpus, index=tmp_path / "index")

@@ -4,10 +4,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from pathlib import Path
 
 from .answer import Answer, Citation
 from .conversation import Turn
-from .errors import QuestionError
+from .errors import IndexError_, QuestionError
 from .loading import engine_for
 from .settings import MAX_QUESTION_CHARS, resolve
 
@@ -104,8 +105,26 @@ def ask(question: str, *, history: list[str | Answer] | None = None, guides: lis
     """
     text = clean_question(question)
     turns = turns_of(history)
-    engine = engine_for(resolve(corpus, index))
-    return answer_with(engine, text, _sources_for(engine, guides), turns)[0]
+    settings = resolve(corpus, index)
+    engine = engine_for(settings)
+    answer = answer_with(engine, text, _sources_for(engine, guides), turns)[0]
+    if not quotes_hold(answer, settings.corpus):  # a guide was edited in a way its file's identity hides
+        engine = engine_for(settings, changed=True)
+        answer = answer_with(engine, text, _sources_for(engine, guides), turns)[0]
+        if not quotes_hold(answer, settings.corpus):
+            raise IndexError_(f"the guides in {settings.corpus} changed while answering: ask again")
+    return answer
+
+
+def quotes_hold(answer: Answer, corpus: Path) -> bool:
+    """Whether every quote of an answer is, as of now, the text of its guide at its citation's offsets."""
+    from .corpus import current_text
+
+    for c in answer.citations:
+        text = current_text(corpus, c.source)
+        if text is None or text[c.start:c.end] != c.quote:
+            return False
+    return True
 
 
 def focus(text: str) -> str:

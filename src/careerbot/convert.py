@@ -101,8 +101,9 @@ def sync_companions(corpus: Path, originals: list[Path]) -> dict[str, str]:
         target = companion_of(corpus, original)
         wanted.add(target)
         stat = original.stat()
-        if target.is_file() and target.stat().st_mtime_ns == stat.st_mtime_ns:
-            continue  # converted from this very version of the original
+        done = target.stat() if target.is_file() else None
+        if done and done.st_mtime_ns == stat.st_mtime_ns and done.st_ctime_ns >= stat.st_ctime_ns:
+            continue  # converted from this very version (one copied in with its old mtime has a newer ctime)
         try:
             text = convert(original)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .convert import CONVERTED_SUFFIXES, companion_of, sync_companions
 from .errors import CorpusError
@@ -66,13 +68,23 @@ def corpus_files(corpus: Path) -> list[Path]:
     return [corpus / source for source in file_stats(corpus)]
 
 
-def file_stats(corpus: Path) -> dict[str, tuple[int, int]]:
-    """Size and mtime (ns) of each guide file under `corpus`, by source, sorted: what tells a changed corpus
-    from the one indexed, read with one directory scan (it runs before every answer)."""
+class FileStat(NamedTuple):
+    """What tells a guide file from the one indexed without reading it. A copy that keeps size and mtime
+    (`cp -p`, `rsync -t`) still gets a new ctime, and a replaced file a new inode."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+
+def file_stats(corpus: Path) -> dict[str, FileStat]:
+    """The FileStat of each guide file under `corpus`, by source, sorted: what tells a changed corpus from
+    the one indexed, read with one directory scan (it runs before every answer)."""
     if not corpus.is_dir():
         raise CorpusError(f"corpus folder {corpus} does not exist: create it and put guides in it "
                           "(.txt, .md, .html or .pdf)")
-    found: dict[str, tuple[int, int]] = {}
+    found: dict[str, FileStat] = {}
 
     def scan(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
@@ -83,10 +95,29 @@ def file_stats(corpus: Path) -> dict[str, tuple[int, int]]:
                     scan(entry.path, f"{prefix}{entry.name}/")
                 elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
                     st = entry.stat()
-                    found[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
+                    found[prefix + entry.name] = FileStat(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
     scan(str(corpus), "")
     return dict(sorted(found.items()))
+
+
+@lru_cache(maxsize=16)
+def _read_text(path: Path, identity: tuple) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def current_text(corpus: Path, source: str) -> str | None:
+    """A guide's text as it is on disk now (read again only when its file changed), or None when it cannot
+    be read: what a citation's offsets must point into."""
+    path = Path(corpus, source)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _read_text(path, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
 
 
 def check_file(path: Path, corpus: Path) -> None:

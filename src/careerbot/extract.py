@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import math
-import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
+from .corpus import current_text
 from .intent import FIGURE_INTENTS, Question, pay_periods
 from .ranking import FEATURES, answer_probability, decline_threshold, decline_vector
 from .retrieve import Candidate, Engine
@@ -236,24 +234,9 @@ def _unit_quote(engine: Engine, c: Candidate) -> Quote:
     return Quote(c.unit, u.start, u.end, u.text, c.score)
 
 
-@lru_cache(maxsize=8)
-def _read(path: Path, stamp: tuple[int, int]) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
 def _document_text(engine: Engine, source: str) -> str | None:
     """A guide's current text, or None when it cannot be read."""
-    if engine.corpus is None:
-        return None
-    path = Path(engine.corpus, source)
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return _read(path, (st.st_mtime_ns, st.st_size))
+    return None if engine.corpus is None else current_text(engine.corpus, source)
 
 
 def _list_window(engine: Engine, run: tuple[int, ...], best: int, scores: dict[int, float],

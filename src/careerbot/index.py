@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import Chunk, chunk_corpus
-from .corpus import Skipped, file_sha256, file_stats, load_corpus
+from .corpus import FileStat, Skipped, file_sha256, file_stats, load_corpus
 from .coverage import credential_acronyms, role_of, survey
 from .errors import BuildLockedError, IndexError_
 from .settings import MODEL_NAME, Settings
@@ -69,6 +69,7 @@ class Index:
     titles: dict[str, str] = field(default_factory=dict)
     by_file: dict[str, dict] = field(default_factory=dict)  # manifest documents by corpus file (origin or source)
     files: frozenset[str] = frozenset()  # every corpus file the build saw, indexed or skipped
+    confirmed: dict[str, FileStat] = field(default_factory=dict)  # files whose new identity hides the same bytes
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,7 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
         "dimension": dim,
         "settings": _settings_record(settings),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "documents": [_document_record(d, stats) for d in docs],
+        "documents": [_document_record(d, stats, settings.corpus) for d in docs],
         "skipped": [asdict(s) for s in skipped],
         "chunks": len(chunks),
         "units": len(units),
@@ -318,13 +319,15 @@ def _previous_vectors(old: Index) -> dict[str, np.ndarray]:
     return dict(zip(texts, vectors))
 
 
-def _document_record(doc, stats: dict[str, tuple[int, int]]) -> dict:
-    """What the manifest keeps of a guide; an extracted guide also names its original, whose size and mtime
-    tell when it changed."""
-    record = {"source": doc.source, "title": doc.title, "sha256": doc.sha256, "size": stats[doc.file][0],
-              "mtime_ns": stats[doc.file][1]}
+def _document_record(doc, stats: dict[str, FileStat], corpus: Path) -> dict:
+    """What the manifest keeps of a guide: its text's hash and the identity of its file, which tells when it
+    changed. An extracted guide also names its original and keeps that file's own hash."""
+    st = stats[doc.file]
+    record = {"source": doc.source, "title": doc.title, "sha256": doc.sha256, "size": st.size,
+              "mtime_ns": st.mtime_ns, "ctime_ns": st.ctime_ns, "inode": st.inode}
     if doc.origin:
         record["origin"] = doc.origin
+        record["origin_sha256"] = file_sha256(corpus / doc.origin)
     return record
 
 
@@ -547,7 +550,7 @@ def load(path: Path, check_files: bool = True) -> Index:
 
 
 def is_stale(index: Index, corpus: Path) -> bool:
-    """Whether the corpus differs from what the index was built from (sizes and mtimes, then hashes), or
+    """Whether the corpus differs from what the index was built from (file identities, then hashes), or
     the index was cut by another version of careerbot's pipeline."""
     if index.manifest.get("settings", {}).get("pipeline") != PIPELINE_VERSION:
         return True
@@ -557,14 +560,16 @@ def is_stale(index: Index, corpus: Path) -> bool:
         return True
     if stats.keys() != index.files:
         return True
-    for file, (size, mtime) in stats.items():
+    for file, st in stats.items():
         doc = index.by_file.get(file)
         if doc is None:  # skipped by the build
             continue
         if doc.get("origin") and not (corpus / doc["source"]).is_file():
             return True  # the extracted text that citations point into is gone
-        if doc["size"] == size and doc["mtime_ns"] == mtime:
+        recorded = (doc["size"], doc["mtime_ns"], doc.get("ctime_ns"), doc.get("inode"))
+        if st == recorded or index.confirmed.get(file) == st:
             continue
-        if doc.get("origin") or file_sha256(corpus / file) != doc["sha256"]:
-            return True  # an original's own bytes are not hashed: any change to it means extracting again
+        if file_sha256(corpus / file) != doc.get("origin_sha256" if doc.get("origin") else "sha256"):
+            return True
+        index.confirmed[file] = st  # moved or copied with the same bytes: not hashed again
     return False

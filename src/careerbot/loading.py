@@ -35,11 +35,13 @@ STAMPED_FILES = ("manifest.json", "chunks.faiss", "units.faiss")  # the vector f
 def _stamp(index_dir: Path) -> tuple:
     """The identity of the index's files as loaded. A memory-mapped vector file cut short or rewritten in
     place under a loaded engine would kill the process at its next search, so a change means loading again."""
-    stamp = []
-    for name in STAMPED_FILES:
-        st = (index_dir / name).stat()
-        stamp.append((st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size))
-    return tuple(stamp)
+    stamp = [(index_dir / STAMPED_FILES[0]).stat()]  # no manifest: no index
+    for name in STAMPED_FILES[1:]:
+        try:
+            stamp.append((index_dir / name).stat())
+        except FileNotFoundError:  # loading says what is missing
+            stamp.append(None)
+    return tuple(st and (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size) for st in stamp)
 
 
 def _stale_policy() -> str:
@@ -80,8 +82,10 @@ def _manifest_appears(index_dir: Path, seconds: float) -> bool:
     return True
 
 
-def engine_for(settings: Settings):
-    """The loaded engine for this corpus and index: built if missing, reloaded if rebuilt, refreshed if stale."""
+def engine_for(settings: Settings, changed: bool = False):
+    """The loaded engine for this corpus and index: built if missing, reloaded if rebuilt, refreshed if stale.
+    `changed` says the caller found the guides changed although their files look the same (a quote no longer
+    at its offsets): refreshed then too, or an error when the index must not be updated."""
     from .index import is_stale, load
     from .retrieve import load_engine
 
@@ -89,7 +93,7 @@ def engine_for(settings: Settings):
     with _cache_lock:
         loaded = _cache.get(key)
         now = time.monotonic()
-        if loaded and now - loaded.checked_at < STALE_CHECK_SECONDS:
+        if loaded and now - loaded.checked_at < STALE_CHECK_SECONDS and not changed:
             return loaded.engine
         if not _manifest_appears(settings.index, SWAP_WAIT_SECONDS if loaded else 0.0):
             _build_or_wait(settings, f"no index in {settings.index}; building it from {settings.corpus}")
@@ -101,9 +105,9 @@ def engine_for(settings: Settings):
         if loaded is None or loaded.stamp != stamp:
             _cache.pop(key, None)  # never searched again: its files may be cut short
             loaded = _Loaded(load_engine(load(settings.index), _encoder_choice(), settings.corpus), stamp, now)
-        if is_stale(loaded.engine.index, settings.corpus):
+        if changed or is_stale(loaded.engine.index, settings.corpus):
             policy = _stale_policy()
-            if policy == "error":
+            if policy == "error" or (changed and policy == "warn"):
                 raise IndexError_(f"the guides in {settings.corpus} changed since the index was built: run `careerbot index`")
             if policy == "warn":
                 print("careerbot: warning: the guides changed since the index was built; run `careerbot index`",
