@@ -13,12 +13,12 @@ CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "bench" / "out" / "screenshots"
 
 
-def start_app(index: Path, env: dict):
+def start_app(index: Path, env: dict, corpus: Path = CORPUS):
     """Start the real app on a free port; return the process and its URL once the page is served."""
     import urllib.request
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(CORPUS),
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(corpus),
                              "--index", str(index)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
     for _ in range(120):
@@ -213,6 +213,9 @@ def test_view_in_guide_shows_the_whole_guide_with_the_passage_marked(page):
     assert "remote" in mark.inner_text().lower()
     guide = page.locator("#cb-viewer .cb-guide")
     assert len(guide.inner_text()) > 5000  # the whole guide, not a snippet
+    chosen = page.locator("#cb-viewer-choice input").input_value()  # "[1] <title> — <section>"
+    title = chosen.split("] ", 1)[1].split(" \u2014 ")[0]
+    assert page.locator("#cb-viewer").inner_text().count(title) == 1  # the guide's own first line, once
     page.wait_for_timeout(500)
     box, hit = guide.bounding_box(), mark.bounding_box()
     assert box["y"] <= hit["y"] <= box["y"] + box["height"]  # scrolled into view inside the guide
@@ -314,3 +317,73 @@ def test_the_status_line_says_when_the_index_was_updated_as_people_say_it(age, s
 
     built = "2026-11-30T10:00:00+0000"
     assert updated(built, datetime.strptime(built, "%Y-%m-%dT%H:%M:%S%z").timestamp() + age).startswith(says)
+
+
+@pytest.mark.browser
+def test_the_page_is_served_while_the_index_is_built_and_rebuilds_stay_out_of_the_server(corpus_copy, tmp_path,
+                                                                                          browser):
+    """With no index yet, the page is up at once and shows the build's progress, then the guides; a guide
+    added later is indexed by a child process while the server goes on answering, and the server never
+    loads the model that embeds guides (which would hold it at ~1 GB)."""
+    import json
+
+    proc, url = start_app(tmp_path / "index", dict(os.environ, HF_HUB_OFFLINE="1"), corpus=corpus_copy)
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    try:
+        page.goto(url)
+        status = page.locator("#cb-status")
+        assert "being built" in status.inner_text()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "index-being-built.png"))
+        status.get_by_text("Loaded: 4 guides").wait_for(timeout=180000)
+        page.locator("button.cb-example").first.wait_for(timeout=15000)  # drawn from the new index
+        assert "medical practice managers" in page.locator("#cb-intro").inner_text()
+        reply = ask_in_browser(page, "What is the CMPE?")
+        assert "[1]" in reply.inner_text()
+
+        (corpus_copy / "zephyr.txt").write_text(
+            "Zephyr Clinic Coordinator Guide\n\nPay\nA zephyr clinic coordinator earns a median salary of "
+            "$71,234 per year according to this guide.\n", encoding="utf-8")
+        def answer(question: str) -> dict:
+            status, data = post_ask(url, json.dumps({"question": question}).encode())
+            assert status == 200, data
+            return data
+
+        assert answer("What is the CMPE?")["answered"]  # answered while the child rebuilds
+        deadline = time.monotonic() + 180
+        while "zephyr.txt" not in {c["source"] for c in answer("How much does a zephyr clinic coordinator earn?")
+                                   ["citations"]}:
+            assert time.monotonic() < deadline, "the added guide was never answered from"
+            time.sleep(1)
+        status.get_by_text("Loaded: 5 guides").wait_for(timeout=15000)
+        maps = Path(f"/proc/{proc.pid}/maps").read_text()
+        assert "libtorch" not in maps
+    finally:
+        page.close()
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.browser
+def test_a_marker_opens_its_source_and_nothing_covers_the_latest_answer(page):
+    """[n] in an answer shows that answer's nth source; the chat's corner label and icons never sit over the
+    answer; after a declined question no guide viewer is left open."""
+    reply = ask_in_browser(page, "What certifications can a medical office manager get?")
+    reply.locator("a.cb-ref", has_text="[1]").click()
+    source = reply.locator("details li").first
+    source.wait_for(state="visible", timeout=5000)
+    assert source.inner_text().startswith("[1] ")
+    reply.scroll_into_view_if_needed()
+    reply.evaluate("m => m.scrollIntoView({block: 'start'})")  # the answer's top edge at the chat's top
+    page.wait_for_timeout(300)
+    covered = reply.evaluate("""m => { const r = m.getBoundingClientRect();
+        return [[r.left + 4, r.top + 4], [r.right - 4, r.top + 4]]
+            .map(([x, y]) => document.elementFromPoint(x, y))
+            .filter(e => e && !m.contains(e)).map(e => e.outerHTML.slice(0, 80)); }""")
+    assert covered == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "marker-opens-source.png"))
+    assert page.locator("#cb-viewer-box").is_visible()
+    ask_in_browser(page, "Who won the 2022 FIFA World Cup?")
+    page.wait_for_timeout(500)
+    assert not page.locator("#cb-viewer-box").is_visible()

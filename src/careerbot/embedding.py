@@ -5,7 +5,7 @@ import os
 import sys
 import threading
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from tqdm import tqdm
@@ -43,8 +43,10 @@ def dimension() -> int:
     return int(load_model().get_embedding_dimension())
 
 
-def encode(texts: list[str], progress: bool = False, batch_size: int = 64) -> np.ndarray:
-    """L2-normalised float32 vectors, one row per text (inner product is cosine similarity)."""
+def encode(texts: list[str], progress: bool = False, batch_size: int = 64,
+           on_batch: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """L2-normalised float32 vectors, one row per text (inner product is cosine similarity); `on_batch` is
+    told (texts done, texts in all) after each batch."""
     import torch
 
     model = load_model()
@@ -63,6 +65,8 @@ def encode(texts: list[str], progress: bool = False, batch_size: int = 64) -> np
                 parts.append(model.encode(batch, batch_size=batch_size, normalize_embeddings=True,
                                           convert_to_numpy=True, show_progress_bar=False))
                 bar.update(len(batch))
+                if on_batch:
+                    on_batch(bar.n, len(texts))
     if not parts:
         return np.zeros((0, dimension()), np.float32)
     vectors = np.empty((len(texts), parts[0].shape[1]), np.float32)

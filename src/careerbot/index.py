@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -180,9 +181,14 @@ def build(settings: Settings, full: bool = False, progress: bool = True) -> Buil
     """
     lock = _lock(settings)
     marker = _building_marker(settings)
+    started = time.time()
+
+    def step(name: str, done: int = 0, total: int = 0) -> None:
+        _write_marker(marker, {"pid": os.getpid(), "started": started, "step": name, "done": done, "total": total})
+
     try:
-        marker.write_text(json.dumps({"pid": os.getpid(), "started": time.time()}), encoding="utf-8")
-        return _build(settings, full, progress)
+        step("reading the guides")
+        return _build(settings, full, progress, step)
     finally:
         marker.unlink(missing_ok=True)
         lock.release()
@@ -190,6 +196,23 @@ def build(settings: Settings, full: bool = False, progress: bool = True) -> Buil
 
 def _building_marker(settings: Settings) -> Path:
     return settings.index.parent / f".{settings.index.name}.building"
+
+
+def _write_marker(marker: Path, record: dict) -> None:
+    """Say which step a build is at, for anyone who shows it (whole, never half-written)."""
+    tmp = marker.with_name(marker.name + ".tmp")
+    tmp.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(tmp, marker)
+
+
+def build_progress(settings: Settings) -> dict | None:
+    """The step a live build of this index is at ({"step": "embedding passages", "done": 120, "total": 900}),
+    or None when no build is running."""
+    try:
+        record = json.loads(_building_marker(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and build_in_progress(settings) else None
 
 
 def build_in_progress(settings: Settings) -> bool:
@@ -230,7 +253,7 @@ def _settings_record(settings: Settings) -> dict:
     return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "pipeline": PIPELINE_VERSION}
 
 
-def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
+def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., None]) -> BuildReport:
     started = time.perf_counter()
     indexed = frozenset(str(d.get("source")) for d in _previous_documents(settings.index))
     docs, skipped = load_corpus(settings.corpus, keep=indexed)
@@ -247,7 +270,9 @@ def _build(settings: Settings, full: bool, progress: bool) -> BuildReport:
     titles = {d.source: d.title for d in fresh}
     passages = [chunk_passage(c, titles[c.source]) for c in chunks] + \
                [unit_passage(u, titles[u.source]) for u in units]
-    vectors, embedded = _embed(passages, _previous_vectors(old) if old and fresh else {}, progress)
+    vectors, embedded = _embed(passages, _previous_vectors(old) if old and fresh else {}, progress,
+                               lambda done, total: step("embedding passages", done, total))
+    step("writing the index")
     dim = vectors.shape[1] if embedded else int(old.manifest["dimension"]) if old else _model_dimension()
     vectors = vectors.reshape(len(passages), dim)
     chunk_vecs, unit_vecs = vectors[: len(chunks)], vectors[len(chunks):]
@@ -295,14 +320,15 @@ def _model_dimension() -> int:
     return dimension()
 
 
-def _embed(passages: list[str], known: dict[str, np.ndarray], progress: bool) -> tuple[np.ndarray, int]:
+def _embed(passages: list[str], known: dict[str, np.ndarray], progress: bool,
+           on_batch: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, int]:
     """Vectors for the passages, and how many texts were embedded for them: a passage whose very text was
     embedded by the previous build keeps its vector, and each other distinct text is embedded once."""
     todo = list(dict.fromkeys(p for p in passages if p not in known))
     if todo:
         from .embedding import encode
 
-        known = {**known, **dict(zip(todo, encode(todo, progress=progress)))}
+        known = {**known, **dict(zip(todo, encode(todo, progress=progress, on_batch=on_batch)))}
     if not passages:
         return np.zeros((0, 0), np.float32), 0
     return np.vstack([known[p] for p in passages]).astype(np.float32, copy=False), len(todo)

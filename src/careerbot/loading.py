@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import child_build
 from .errors import BuildLockedError, CareerbotError, IndexError_
 from .settings import Settings
 
@@ -61,10 +62,25 @@ def _encoder_choice() -> str:
     return os.environ.get(ENCODER_ENV, "auto").lower()
 
 
+_builds_in_child = False
+
+
+def build_in_child_processes() -> None:
+    """From now on this process builds its indexes in a child process, as the app's server does: the model
+    that embeds guides is never loaded into it, and an index whose guides changed keeps answering (each
+    quote checked against its guide) until the child's new index is swapped in."""
+    global _builds_in_child
+    _builds_in_child = True
+
+
 def _build_or_wait(settings: Settings, why: str) -> None:
     """Build the index; when another process is already building it, wait for that build instead."""
     from .index import build, wait_for_build
 
+    if _builds_in_child:
+        child_build.start(settings, why)
+        child_build.wait(settings)
+        return
     print(f"careerbot: {why}", file=sys.stderr)
     try:
         print(build(settings).summary(), file=sys.stderr)
@@ -112,6 +128,8 @@ def engine_for(settings: Settings, changed: bool = False):
             if policy == "warn":
                 print("careerbot: warning: the guides changed since the index was built; run `careerbot index`",
                       file=sys.stderr)
+            elif _builds_in_child and not changed:
+                child_build.start(settings, f"the guides in {settings.corpus} changed; updating the index")
             else:
                 _build_or_wait(settings, f"the guides in {settings.corpus} changed; updating the index")
                 engine = load_engine(load(settings.index), _encoder_choice(), settings.corpus)

@@ -18,6 +18,18 @@ from .settings import MAX_QUESTION_CHARS, Settings
 CONTEXT_CHARS = 220
 MAX_NEXT = 3  # questions offered after an answer: what to ask next
 STATUS_SECONDS = 2.0  # how often the page re-reads the index status (being rebuilt, or what is loaded)
+# a marker [n] in an answer opens that answer's sources and shows the nth (gradio would open links in a new tab)
+OPEN_SOURCE = """() => { document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a.cb-ref');
+    if (!link) return;
+    event.preventDefault(); event.stopPropagation();
+    const item = document.getElementById(link.getAttribute('href').slice(1));
+    if (!item) return;
+    const box = item.closest('details');
+    if (box) box.open = true;
+    item.scrollIntoView({block: 'nearest'});
+    item.classList.add('cb-shown'); setTimeout(() => item.classList.remove('cb-shown'), 1600);
+}, true); }"""
 SCROLL_TO_HIT = ("() => { setTimeout(() => { const m = document.querySelector('#cb-viewer mark');"
                  " if (m) m.scrollIntoView({block: 'center'}); }, 200); }")
 CSS = """
@@ -31,6 +43,9 @@ CSS = """
 .cb-carried { color: #666; font-size: .88em; margin-bottom: .4em; }
 .cb-role { color: #555; font-size: .8em; border: 1px solid #ccc; border-radius: .3em; padding: 0 .3em; }
 .cb-note { color: #666; font-size: .88em; margin-top: .4em; }
+a.cb-ref { text-decoration: none; font-weight: 600; }
+#cb-chat .icon-button-wrapper.top-panel { display: none; }  /* its clear icon sat over the latest answer */
+li.cb-shown { background: #fef3c7; transition: background .3s; }
 """
 
 
@@ -48,7 +63,8 @@ def quote_in_context(text: str, start: int, end: int, width: int = CONTEXT_CHARS
 
 
 def guide_view(corpus: Path, citation: dict) -> str:
-    """HTML of a whole guide, escaped, with the cited passage marked (the app scrolls it into view)."""
+    """HTML of a whole guide, escaped, with the cited passage marked (the app scrolls it into view); its title
+    is the guide's own first line, not repeated above it."""
     try:
         text = (corpus / citation["source"]).read_text(encoding="utf-8")
     except OSError:
@@ -56,12 +72,12 @@ def guide_view(corpus: Path, citation: dict) -> str:
     start, end = citation["start"], citation["end"]
     body = (html.escape(text[:start]) + '<mark id="cb-hit">' + html.escape(text[start:end]) + "</mark>"
             + html.escape(text[end:]))
-    return (f"<h4>{html.escape(citation['title'])}</h4>"
-            f'<div class="cb-guide" style="white-space:pre-wrap;max-height:420px;overflow:auto">{body}</div>')
+    return f'<div class="cb-guide" style="white-space:pre-wrap;max-height:420px;overflow:auto">{body}</div>'
 
 
-def render_answer(answer: Answer, corpus: Path) -> str:
-    """The chat message for an answer: escaped answer lines, then a collapsible list of sources."""
+def render_answer(answer: Answer, corpus: Path, turn: int = 0) -> str:
+    """The chat message for an answer: escaped answer lines, then a collapsible list of sources. Each line's
+    marker [n] links to its source in that list (`turn` keeps the links of one message apart from another's)."""
     if not answer.answered:
         from .ask import NOT_COVERED
 
@@ -69,7 +85,7 @@ def render_answer(answer: Answer, corpus: Path) -> str:
             return html.escape(f"{NOT_COVERED} Try one of the questions the guides answer, below.")
         return html.escape(answer.text)
     roles = line_roles(answer)
-    lines = [(f'<span class="cb-role">{html.escape(role)}</span> ' if role else "") + html.escape(line)
+    lines = [(f'<span class="cb-role">{html.escape(role)}</span> ' if role else "") + _linked_marker(line, turn)
              for role, line in zip(roles, answer.text.splitlines())]
     body = "<br>".join(lines)
     if figures_differ(answer):
@@ -84,10 +100,20 @@ def render_answer(answer: Answer, corpus: Path) -> str:
         except OSError:
             passage = f"<mark>{html.escape(' '.join(c.quote.split()))}</mark>"
         where = html.escape(c.title) + (f" — <em>{html.escape(c.section)}</em>" if c.section and c.section != c.title else "")
-        items.append(f'<li><strong>[{n}] {where}</strong> <code>{html.escape(c.source)}</code>'
+        items.append(f'<li id="cb-src-{turn}-{n}"><strong>[{n}] {where}</strong> <code>{html.escape(c.source)}</code>'
                      f'<div class="cb-quote">{passage}</div></li>')
     sources = f"<details><summary>Sources ({len(items)})</summary><ol style=\"list-style:none;padding-left:0\">{''.join(items)}</ol></details>"
     return f"{body}\n\n{sources}"
+
+
+def _linked_marker(line: str, turn: int) -> str:
+    """An answer line, escaped, its closing marker "[n]" made a link that opens its source."""
+    found = re.search(r" \[(\d+)\]$", line)
+    if not found:
+        return html.escape(line)
+    n = found.group(1)
+    return (html.escape(line[:found.start()]) +
+            f' <a class="cb-ref" href="#cb-src-{turn}-{n}" title="Show this source">[{n}]</a>')
 
 
 def carried_line(answer: Answer) -> str:
@@ -147,13 +173,20 @@ class EngineLoad:
 
 
 def status_line(settings: Settings, load: EngineLoad | None = None) -> str:
-    """What the page says about the index: what is loaded, or that it is being loaded or rebuilt."""
-    from .index import build_in_progress, manifest_titles, read_manifest
+    """What the page says about the index: what is loaded, or that it is being built, loaded or rebuilt."""
+    from .index import build_progress, manifest_titles, read_manifest
 
-    if build_in_progress(settings):
-        return ("**The index is being rebuilt from the guides.** Questions asked now are answered as soon as "
-                "it is ready.")
+    progress = build_progress(settings)
+    if progress is not None:
+        first = not (settings.index / "manifest.json").exists()
+        return (("**The index is being built from the guides**" if first else
+                 "**The index is being rebuilt from the guides**") + f" ({_build_step(progress)}). " +
+                ("Questions asked now are answered as soon as it is ready." if first else
+                 "Until it is ready, questions are answered from the guides as they were indexed."))
     if load is not None and not load.done.is_set():
+        if not (settings.index / "manifest.json").exists():
+            return ("**The index is being built from the guides** (starting). Questions asked now are answered "
+                    "as soon as it is ready.")
         return "Loading the index…"
     if load is not None and load.error:
         return f"The index could not be loaded: {load.error}"
@@ -164,6 +197,14 @@ def status_line(settings: Settings, load: EngineLoad | None = None) -> str:
         return "The index cannot be read: run `careerbot index --full` to rebuild it."
     return (f"Loaded: {len(names)} guides (listed below), {manifest.get('chunks')} passages · index updated "
             f"{updated(manifest.get('built_at', ''))}.")
+
+
+def _build_step(progress: dict) -> str:
+    """A build's step as people read it: "embedding passages: 1,200 of 4,800"."""
+    step, done, total = str(progress.get("step", "starting")), progress.get("done"), progress.get("total")
+    if isinstance(done, int) and isinstance(total, int) and total > 0:
+        return f"{step}: {done:,} of {total:,}"
+    return step
 
 
 def updated(built_at: str, now: float | None = None) -> str:
@@ -199,18 +240,37 @@ def manifest_coverage(manifest: dict):
         return Coverage(roles={s: role_of(t) for s, t in manifest_titles(manifest).items()})
 
 
+def page_facts(settings: Settings) -> tuple[list[str], "object", str]:
+    """What the page shows of the index: the guides' titles, what they cover (coverage.Coverage) and when it
+    was built; no titles and an empty Coverage while there is no readable index yet."""
+    from .coverage import Coverage
+    from .index import check_manifest, manifest_titles, read_manifest
+
+    try:
+        manifest = read_manifest(settings.index)
+        check_manifest(settings.index, manifest, check_files=False)
+    except CareerbotError:
+        return [], Coverage(), ""
+    return sorted(manifest_titles(manifest).values()), manifest_coverage(manifest), str(manifest.get("built_at", ""))
+
+
+def intro_text(cover) -> str:
+    return (f"**careerbot** answers questions about {cover.role_names()} by quoting the guides, with a numbered "
+            "source for every line.")
+
+
+def placeholder_text(cover) -> str:
+    return f"Ask about {cover.topic_names()} for {cover.role_names()}."
+
+
 def build_app(settings: Settings, load: EngineLoad | None = None):
-    """The Gradio Blocks app for one corpus and an index that exists; `load` tells how loading it went."""
+    """The Gradio Blocks app for one corpus; `load` tells how loading its index goes. The page is served
+    before the index exists: what it shows of the guides follows the index as it is built and rebuilt."""
     import gradio as gr
 
     from .ask import ask
-    from .index import check_manifest, manifest_titles, read_manifest
 
-    manifest = read_manifest(settings.index)
-    check_manifest(settings.index, manifest, check_files=False)
-    titles = manifest_titles(manifest)
-    guide_names = sorted(titles.values())
-    cover = manifest_coverage(manifest)
+    guide_names, cover, built_at = page_facts(settings)
 
     def answer_json(question: str, guides: list[str] | None = None, history: list[str] | None = None) -> dict:
         """Answer a question, read as a follow-up of `history` (the earlier questions, oldest first) when
@@ -228,13 +288,13 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
         shown = " ".join((question or "").split())
         suggestions: list[str] = []
         if not shown:
-            return "", history, log, *next_questions([]), gr.Dropdown(), gr.HTML()
+            return "", history, log, *next_questions([]), gr.Dropdown(), gr.HTML(), gr.Accordion()
         history.append({"role": "user", "content": html.escape(shown[:MAX_QUESTION_CHARS])})
         earlier = [answer_from_dict(turn["answer"]) if turn["answer"] else turn["question"] for turn in log]
         try:
             answer = ask(question, history=earlier, guides=guides or None, corpus=settings.corpus,
                          index=settings.index)
-            reply = carried_line(answer) + render_answer(answer, settings.corpus)
+            reply = carried_line(answer) + render_answer(answer, settings.corpus, len(log))
             suggestions = answer.suggestions
             if len(shown) > MAX_QUESTION_CHARS:
                 reply = (f"<em>(Your message was long: careerbot read the {MAX_QUESTION_CHARS} characters around its "
@@ -254,7 +314,8 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
                    for n, c in enumerate(cited, 1)]
         return ("", history, log, *next_questions(suggestions),
                 gr.Dropdown(choices=choices, value="0" if choices else None),
-                gr.HTML(guide_view(settings.corpus, cited[0]) if cited else ""))
+                gr.HTML(guide_view(settings.corpus, cited[0]) if cited else ""),
+                gr.Accordion(visible=True) if cited else gr.Accordion(visible=False, open=False))
 
     def view(choice: str | None, log: list):
         cited = (log[-1]["answer"] or {}).get("citations", []) if log else []
@@ -269,16 +330,17 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
             record_feedback(log[turn]["question"], log[turn]["answer"], bool(data.liked))
             gr.Info("Thanks, your feedback was saved.")
 
-    intro = (f"**careerbot** answers questions about {cover.role_names()} by quoting the guides, with a numbered "
-             "source for every line.")
     with gr.Blocks(title="careerbot") as app:
-        gr.Markdown(intro, elem_id="cb-intro")
+        intro = gr.Markdown(intro_text(cover), elem_id="cb-intro")
         status = gr.Markdown(status_line(settings, load), elem_id="cb-status")
-        gr.Timer(STATUS_SECONDS).tick(lambda: status_line(settings, load), None, status, show_progress="hidden",
-                                      api_visibility="private")
+        version = gr.State(built_at)  # when the index the page shows was built: a new one redraws the page
+        gr.Timer(STATUS_SECONDS).tick(lambda: (status_line(settings, load), page_facts(settings)[2]), None,
+                                      [status, version], show_progress="hidden", api_visibility="private")
         log = gr.State([])
-        chat = gr.Chatbot(label="careerbot", height=520, sanitize_html=True, elem_id="cb-chat",
-                          placeholder=f"Ask about {cover.topic_names()} for {cover.role_names()}.")
+        # no label and per-message copy buttons only: the corner label and toolbar (share, copy all, clear) sat
+        # over the latest answer; "New conversation" clears the chat with what it remembers
+        chat = gr.Chatbot(label="careerbot", show_label=False, height=520, sanitize_html=True, elem_id="cb-chat",
+                          buttons=["copy"], placeholder=placeholder_text(cover))
         with gr.Row():
             box = gr.Textbox(show_label=False, placeholder="Type your question and press Enter", scale=8,
                              max_lines=4, elem_id="cb-question")
@@ -295,22 +357,37 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
             return [gr.Column(visible=bool(shown_now)),
                     *[gr.Button(value=q, visible=True) for q in shown_now],
                     *[gr.Button(visible=False) for _ in range(MAX_NEXT - len(shown_now))]]
-        guides = gr.CheckboxGroup(choices=guide_names, label="Only answer from these guides (none ticked: all guides)",
-                                  elem_id="cb-guides")
-        with gr.Accordion("View in guide", open=False, elem_id="cb-viewer-box") as viewer_box:
+        # the last answer's sources in their whole guides; shown only while the last answer has some
+        with gr.Accordion("View in guide", open=False, visible=False, elem_id="cb-viewer-box") as viewer_box:
             viewer_choice = gr.Dropdown(choices=[], label="Source of the last answer", elem_id="cb-viewer-choice")
             viewer = gr.HTML(elem_id="cb-viewer")
-        outputs = [box, chat, log, related, *asks_next, viewer_choice, viewer]
-        new.click(lambda: ("", [], [], *next_questions([]), gr.Dropdown(choices=[], value=None), ""),
+        guides = gr.CheckboxGroup(choices=guide_names, label="Only answer from these guides (none ticked: all guides)",
+                                  elem_id="cb-guides")
+        outputs = [box, chat, log, related, *asks_next, viewer_choice, viewer, viewer_box]
+        new.click(lambda: ("", [], [], *next_questions([]), gr.Dropdown(choices=[], value=None), "",
+                           gr.Accordion(visible=False, open=False)),
                   None, outputs, api_visibility="private")
-        gr.Markdown("**Example questions**")
-        for topic, questions in cover.examples.items():
-            with gr.Row(elem_classes=["cb-examples-row"]):
-                gr.Markdown(f"*{topic}*", elem_classes=["cb-topic"])
-                for q in questions:
-                    b = gr.Button(q, size="sm", elem_classes=["cb-example"])
-                    b.click(lambda h, g, l, q=q: respond(q, h, g, l), [chat, guides, log], outputs,
-                            api_visibility="private")
+        @gr.render(inputs=version)
+        def examples(_built_at: str):
+            by_topic = page_facts(settings)[1].examples
+            if by_topic:
+                gr.Markdown("**Example questions**")
+            for topic, questions in by_topic.items():
+                with gr.Row(elem_classes=["cb-examples-row"]):
+                    gr.Markdown(f"*{topic}*", elem_classes=["cb-topic"])
+                    for q in questions:
+                        b = gr.Button(q, size="sm", elem_classes=["cb-example"])
+                        b.click(lambda h, g, l, q=q: respond(q, h, g, l), [chat, guides, log], outputs,
+                                api_visibility="private")
+
+        def redraw(_built_at: str):
+            """The page's words about the guides, for the index built at `_built_at`."""
+            names, now_covered, _ = page_facts(settings)
+            return (intro_text(now_covered), gr.Chatbot(placeholder=placeholder_text(now_covered)),
+                    gr.CheckboxGroup(choices=names))
+
+        version.change(redraw, version, [intro, chat, guides], api_visibility="private")
+        app.load(lambda: page_facts(settings)[2], None, version, api_visibility="private")
         box.submit(respond, [box, chat, guides, log], outputs, api_visibility="private")
         send.click(respond, [box, chat, guides, log], outputs, api_visibility="private")
         for b in asks_next:
@@ -328,11 +405,13 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: 
     from .quiet import hush
 
     hush()
+    from . import child_build
     from .api import add_api
-    from .loading import engine_for
+    from .loading import build_in_child_processes, engine_for
 
-    if not (settings.index / "manifest.json").exists():
-        engine_for(settings)  # builds the index, with its progress on standard error
+    build_in_child_processes()  # the embedding model stays out of the server; answers go on during rebuilds
+    if not (settings.index / "manifest.json").exists():  # the page is served while it is built
+        child_build.start(settings, f"no index in {settings.index}; building it from {settings.corpus}")
     load = EngineLoad()
 
     def load_engine() -> None:
@@ -345,7 +424,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: 
     app = build_app(settings, load)
     print(f"careerbot: serving on http://{host}:{port}/", file=sys.stderr)
     app.queue(default_concurrency_limit=8).launch(server_name=host, server_port=port, share=share, quiet=True,
-                                                   show_error=False, css=CSS, footer_links=["api"],
+                                                   show_error=False, css=CSS, js=OPEN_SOURCE, footer_links=["api"],
                                                    prevent_thread_lock=True)
     add_api(app.app, settings)  # POST /api/ask on the same port
     # the page is up; load the index now rather than beside gradio's import, which it would slow down
