@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import CORPUS
 
 
@@ -68,3 +70,28 @@ def test_a_terminal_that_cannot_show_pound_signs_still_gets_answers(index_dir):
               env_extra={"PYTHONIOENCODING": "ascii"})
     assert out.returncode == 0 and "Traceback" not in out.stderr and "[1]" in out.stdout
 
+
+
+def test_an_index_folder_that_cannot_be_written_gets_one_line_and_keeps_its_index(index_dir, small_corpus, tmp_path):
+    """A read-only or immutable index folder: `careerbot index`, and an answer that would have to update the
+    index, each say in one line what to do; the index there is left whole."""
+    import shutil
+
+    from careerbot import IndexError_, ask
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    shutil.copytree(index_dir, folder / "index")
+    before = (folder / "index" / "manifest.json").read_text()
+    if subprocess.run(["chattr", "+i", str(folder), str(folder / "index")], capture_output=True).returncode:
+        pytest.skip("this file system cannot mark a folder immutable")
+    try:
+        out = run("index", "--corpus", str(small_corpus), "--index", str(folder / "index"))
+        assert out.returncode == 1 and "Traceback" not in out.stderr
+        assert out.stderr.strip().splitlines() == [out.stderr.strip()] and "cannot write the index" in out.stderr
+        with pytest.raises(IndexError_, match="cannot write the index") as info:
+            ask("What is the CMPE?", corpus=small_corpus, index=folder / "index")  # the guides differ: an update
+        assert "\n" not in str(info.value)
+    finally:
+        subprocess.run(["chattr", "-i", str(folder), str(folder / "index")])
+    assert (folder / "index" / "manifest.json").read_text() == before

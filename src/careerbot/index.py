@@ -176,10 +176,14 @@ def _lock(settings: Settings):
 def build(settings: Settings, full: bool = False, progress: bool = True) -> BuildReport:
     """(Re)build the index of `settings.corpus` into `settings.index`, reusing the vectors of unchanged guides.
 
-    With `full`, every guide is chunked and embedded again. Raises CorpusError when no guide is readable
-    and BuildLockedError when another build holds the lock.
+    With `full`, every guide is chunked and embedded again. Raises CorpusError when no guide is readable,
+    BuildLockedError when another build holds the lock, and IndexError_ when the index's folder cannot be
+    written (the index there, if any, is left as it was).
     """
-    lock = _lock(settings)
+    try:
+        lock = _lock(settings)
+    except OSError as exc:
+        raise _unwritable(settings, exc) from None
     marker = _building_marker(settings)
     started = time.time()
 
@@ -189,9 +193,18 @@ def build(settings: Settings, full: bool = False, progress: bool = True) -> Buil
     try:
         step("reading the guides")
         return _build(settings, full, progress, step)
+    except OSError as exc:
+        if exc.filename and not str(exc.filename).startswith(str(settings.index.parent)):
+            raise
+        raise _unwritable(settings, exc) from None
     finally:
         marker.unlink(missing_ok=True)
         lock.release()
+
+
+def _unwritable(settings: Settings, exc: OSError) -> IndexError_:
+    return IndexError_(f"cannot write the index in {settings.index} ({exc.strerror or exc}): make its folder "
+                       "writable, or set CAREERBOT_INDEX to a folder that is")
 
 
 def _building_marker(settings: Settings) -> Path:
