@@ -387,3 +387,27 @@ def test_a_marker_opens_its_source_and_nothing_covers_the_latest_answer(page):
     ask_in_browser(page, "Who won the 2022 FIFA World Cup?")
     page.wait_for_timeout(500)
     assert not page.locator("#cb-viewer-box").is_visible()
+
+
+@pytest.mark.browser
+def test_one_browser_session_cannot_flood_the_feedback_file(app_url, browser):
+    """Past FEEDBACK_PER_MINUTE thumbs in a minute, a session's further thumbs are not stored, and it is told."""
+    from careerbot.ui import FEEDBACK_PER_MINUTE
+
+    url, feedback = app_url
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})  # a session of its own
+    try:
+        page.goto(url)
+        page.wait_for_selector("#cb-question textarea")
+        ask_in_browser(page, "Is the job market for medical practice managers growing?")
+        before = len(feedback.read_text(encoding="utf-8").splitlines()) if feedback.exists() else 0
+        thumb = page.locator("#cb-chat button[aria-label^='Dislike']").last  # Dislike, then Disliked
+        for _ in range(FEEDBACK_PER_MINUTE + 5):
+            thumb.click()
+            page.wait_for_timeout(150)
+        page.get_by_text("a lot of feedback at once").first.wait_for(timeout=15000)
+        page.wait_for_timeout(1000)
+        stored = len(feedback.read_text(encoding="utf-8").splitlines()) - before
+        assert stored == FEEDBACK_PER_MINUTE
+    finally:
+        page.close()

@@ -147,6 +147,24 @@ def _feedback_answer(answer: dict | None) -> dict | None:
             "citations": [{k: c.get(k) for k in ("source", "start", "end")} for c in answer.get("citations", [])][:5]}
 
 
+FEEDBACK_PER_MINUTE = 20  # thumbs a browser session may store in a minute; more are not stored
+_feedback_times: dict[str, list[float]] = {}
+
+
+def feedback_allowed(session: str, now: float | None = None) -> bool:
+    """Whether one more thumbs-up/down from this browser session may be stored now: at most
+    FEEDBACK_PER_MINUTE in any minute, so no client can flood the feedback file."""
+    now = time.monotonic() if now is None else now
+    with _feedback_lock:
+        if len(_feedback_times) > 10_000:  # forget sessions idle for a minute
+            for key in [k for k, times in _feedback_times.items() if not times or now - times[-1] > 60]:
+                del _feedback_times[key]
+        recent = [t for t in _feedback_times.get(session, []) if now - t < 60]
+        allowed = len(recent) < FEEDBACK_PER_MINUTE
+        _feedback_times[session] = recent + [now] if allowed else recent
+    return allowed
+
+
 def record_feedback(question: str, answer: dict | None, liked: bool) -> Path:
     """Append one thumbs-up/down to the local feedback file (JSON lines) and return its path. Each record
     is bounded (the question cut to MAX_QUESTION_CHARS, the answer to its text and citation places), and
@@ -323,10 +341,13 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
             return ""
         return guide_view(settings.corpus, cited[int(choice)])
 
-    def on_like(data: gr.LikeData, log: list):
+    def on_like(data: gr.LikeData, log: list, request: gr.Request):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         turn = (int(index) - 1) // 2 if index is not None else -1
         if 0 <= turn < len(log or []):
+            if not feedback_allowed(getattr(request, "session_hash", None) or "anonymous"):
+                gr.Warning("That is a lot of feedback at once: wait a minute, then try again.")
+                return
             record_feedback(log[turn]["question"], log[turn]["answer"], bool(data.liked))
             gr.Info("Thanks, your feedback was saved.")
 
