@@ -411,3 +411,27 @@ def test_one_browser_session_cannot_flood_the_feedback_file(app_url, browser):
         assert stored == FEEDBACK_PER_MINUTE
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_the_http_api_is_described_at_docs_without_a_cdn(app_url, browser):
+    """`/openapi.json` describes POST /api/ask (body and answer), and `/docs` shows it from the app's own files."""
+    import json
+    import urllib.request
+
+    url = app_url[0]
+    with urllib.request.urlopen(url + "openapi.json", timeout=30) as response:
+        schema = json.loads(response.read())
+    operation = schema["paths"]["/api/ask"]["post"]
+    assert set(operation["responses"]) >= {"200", "400", "503"}
+    assert set(schema["components"]["schemas"]["AskBody"]["properties"]) == {"question", "guides", "history"}
+    assert "citations" in schema["components"]["schemas"]["Answer"]["properties"]
+    page = browser.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(url) else None)
+    try:
+        page.goto(url + "docs")
+        page.locator(".opblock-summary-path", has_text="/api/ask").wait_for(timeout=30000)
+    finally:
+        page.close()
+    assert outside == []
