@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/conversations.py [--json OUT.json]
 
-Each conversation set was written by someone who read only the guides: `bench/data/conversations/seeds.jsonl`
+Each conversation set was written by someone who read only the guides: `bench/data/conversations/*.jsonl`
 on the project's four guides, `bench/corpora/NAME/conversations.jsonl` on a guide set about other careers.
 A line is one message with the earlier messages of its conversation ("history") and its kind: "first", a
 follow-up that changes the role, the topic, one detail ("fragment"), a pronoun's thing, a narrowing, an
@@ -33,7 +33,7 @@ COLUMNS = ["key_fact", "cited_guide", "declined_answerable", "declined_unanswera
 
 def conversation_sets() -> list[tuple[str, Path, Path]]:
     """(name, corpus folder, conversation file) for the four guides and every guide set that has one."""
-    sets = [("seeds", ROOT / "corpus", BENCH_DIR / "data" / "conversations" / "seeds.jsonl")]
+    sets = [(path.stem, ROOT / "corpus", path) for path in sorted((BENCH_DIR / "data" / "conversations").glob("*.jsonl"))]
     for folder in sorted((BENCH_DIR / "corpora").iterdir()):
         if (folder / "conversations.jsonl").is_file():
             sets.append((folder.name, folder / "guides", folder / "conversations.jsonl"))
