@@ -109,3 +109,26 @@ def test_a_follow_up_names_another_trade(ask_trades):
     assert follow.citations[0].source == "plumber.md"
     reset = ask_trades("How long is a plumbing pre-apprenticeship program?", history=[first, follow])
     assert reset.carried == []
+
+
+ROLE_GUIDES = {
+    "marine-technician.txt": "Marine Service Technician Guide\n\nPay\nA marine service technician earns a median "
+                             "of $41,870 a year.\n\nTraining\nNew technicians complete a safety course that lasts "
+                             "6 weeks.\n",
+    "harbor-pilot.txt": "Harbor Pilot Guide\n\nPay\nA harbor pilot earns a median of $187,320 a year.\n\n"
+                        "Training\nAn apprentice harbor pilot trains for 4 years under a licensed pilot.\n",
+}
+
+
+@pytest.mark.parametrize("question, source, fact", [
+    ("what's the median comp for an HP?", "harbor-pilot.txt", "$187,320"),
+    ("what do marine svc techs get paid?", "marine-technician.txt", "$41,870"),
+])
+def test_a_role_named_by_its_initials_or_a_short_form_is_answered_from_its_guide(tmp_path, question, source, fact):
+    """Recruiters write "HP" or "svc techs": a role's initials, or short forms of its words, name its guide."""
+    from careerbot import ask
+
+    for name, text in ROLE_GUIDES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    a = ask(question, corpus=tmp_path, index=tmp_path.parent / f"{tmp_path.name}-index")
+    assert a.answered and a.citations[0].source == source and fact in a.text

@@ -139,7 +139,7 @@ def focus(text: str) -> str:
 def answer_with(engine, text: str, sources: set[str] | None = None, history: list[Turn] | None = None):
     """The Answer to a cleaned question from a loaded engine, and the ranked candidates behind it;
     `history` holds the earlier turns of its conversation."""
-    from .conversation import own_words, read_in_context
+    from .conversation import own_words, read_in_context, spelled_out
     from .extract import choose, misses_own_words
     from .intent import read_question
     from .ranking import decline_threshold
@@ -148,7 +148,7 @@ def answer_with(engine, text: str, sources: set[str] | None = None, history: lis
     searched, carried = text, []
     if history:
         searched, carried = read_in_context(focus(text), history, engine.lexicon, carry_role=sources is None)
-    reading = engine.reader.read(focus(searched))
+    reading = engine.reader.read(spelled_out(focus(searched), engine.lexicon))
     q = read_question(reading.text, engine.credentials)
     ranked = candidates(engine, q, engine.encode([reading.text])[0], sources, reading.places)
     decision = choose(engine, q, ranked, reading)

@@ -136,6 +136,23 @@ def guide_role(phrase: str, lex: Lexicon) -> str:
     return fits[0] if len(fits) == 1 else phrase
 
 
+def spelled_out(text: str, lex: Lexicon) -> str:
+    """A message with each role it names by initials or a short form written as its guide names it: "ATC
+    comp?" -> "Air Traffic Controller comp?", "log coords" -> "Logistics Coordinator". Roles named in full
+    words, or ambiguously, are left as written."""
+    pieces = [(a + m.start(), a + m.end()) for a, b in _role_spans(text, lex)
+              for m in re.finditer(r"[^,;/&]+", text[a:b]) if m.group(0).strip()]  # "ATC, FA" names two
+    for a, b in reversed(pieces):
+        phrase = text[a:b].strip()
+        tokens = [singular(t.lower()) for t in _TOKEN.findall(phrase)]
+        if all(t in lex.vocab for t in tokens):
+            continue  # already the guides' own words
+        role = guide_role(phrase, lex)
+        if role != phrase:
+            text = text[:a] + text[a:b].replace(phrase, role) + text[b:]
+    return text
+
+
 @dataclass(frozen=True)
 class Parts:
     """What a message names: roles (with their spans), topic, places, levels, and how it leans on the past."""
