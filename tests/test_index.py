@@ -275,3 +275,17 @@ def test_a_quote_no_longer_at_its_offsets_is_never_returned(small_corpus, tmp_pa
     (corpus / "zephyr.txt").write_text("Changed\n\n" + NEW_GUIDE, encoding="utf-8")
     with pytest.raises(IndexError_, match="careerbot index"):
         ask(question, corpus=corpus, index=tmp_path / "index")
+
+
+def test_an_index_built_by_an_older_careerbot_is_built_again_not_called_damaged(index_copy):
+    """An index cut by an earlier version of the pipeline (fewer files, an older pipeline number) is rebuilt
+    on the next question, as a stale one is."""
+    m = json.loads((index_copy / "manifest.json").read_text())
+    m["settings"]["pipeline"] -= 1
+    del m["files"]["chunks.faiss"]  # a file an older version did not write
+    (index_copy / "chunks.faiss").unlink()
+    (index_copy / "manifest.json").write_text(json.dumps(m))
+    a = ask("What is the CMPE?", corpus=CORPUS, index=index_copy)
+    assert a.answered
+    assert (index_copy / "chunks.faiss").is_file()
+

@@ -588,6 +588,16 @@ def load(path: Path, check_files: bool = True) -> Index:
     return Index(path, manifest, chunks, units, chunk_vectors, unit_vectors, manifest_titles(manifest), by_file, files)
 
 
+def built_by_this_pipeline(path: Path) -> bool:
+    """Whether the index in `path` was cut by this version of careerbot's pipeline (a damaged or missing
+    manifest counts as this version's: loading it says what is wrong)."""
+    try:
+        settings = read_manifest(path).get("settings")
+    except IndexError_:
+        return True
+    return not isinstance(settings, dict) or settings.get("pipeline") == PIPELINE_VERSION
+
+
 def is_stale(index: Index, corpus: Path) -> bool:
     """Whether the corpus differs from what the index was built from (file identities, then hashes), or
     the index was cut by another version of careerbot's pipeline."""

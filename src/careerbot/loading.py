@@ -102,7 +102,7 @@ def engine_for(settings: Settings, changed: bool = False):
     """The loaded engine for this corpus and index: built if missing, reloaded if rebuilt, refreshed if stale.
     `changed` says the caller found the guides changed although their files look the same (a quote no longer
     at its offsets): refreshed then too, or an error when the index must not be updated."""
-    from .index import is_stale, load
+    from .index import built_by_this_pipeline, is_stale, load
     from .retrieve import load_engine
 
     key = (settings.corpus, settings.index)
@@ -120,6 +120,13 @@ def engine_for(settings: Settings, changed: bool = False):
             raise IndexError_(f"no index in {settings.index}: run `careerbot index` to build it") from None
         if loaded is None or loaded.stamp != stamp:
             _cache.pop(key, None)  # never searched again: its files may be cut short
+            if not built_by_this_pipeline(settings.index):  # its files may differ from this version's
+                if _stale_policy() != "rebuild":
+                    raise IndexError_(f"the index in {settings.index} was built by another version of careerbot: "
+                                      "run `careerbot index`")
+                _build_or_wait(settings, f"the index in {settings.index} was built by another version of "
+                                         "careerbot; building it again")
+                stamp = _stamp(settings.index)
             loaded = _Loaded(load_engine(load(settings.index), _encoder_choice(), settings.corpus), stamp, now)
         if changed or is_stale(loaded.engine.index, settings.corpus):
             policy = _stale_policy()
