@@ -55,6 +55,8 @@ class AskBody(BaseModel):
 
 
 class Problem(BaseModel):
+    """What a refused request gets back (for the OpenAPI description)."""
+
     detail: str = Field(description="one line that says what to do")
 
 

@@ -8,6 +8,7 @@ import sys
 import tempfile
 import threading
 from dataclasses import dataclass
+from typing import IO
 
 from .errors import CareerbotError
 from .settings import Settings
@@ -16,7 +17,7 @@ from .settings import Settings
 @dataclass
 class _Child:
     process: subprocess.Popen
-    log: "tempfile._TemporaryFileWrapper"  # its standard error: progress bars would fill a pipe
+    log: IO[bytes]  # its standard error, in a file: progress bars would fill a pipe
     corpus_stats: dict  # the guides as they were when it started
 
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from .answer import Answer, answer_from_dict, figures_differ, line_roles
+from .coverage import Coverage
 from .errors import CareerbotError, QuestionError
 from .settings import MAX_QUESTION_CHARS, Settings
 
@@ -248,7 +249,7 @@ def updated(built_at: str, now: float | None = None) -> str:
 
 def manifest_coverage(manifest: dict):
     """What the indexed guides cover, as the build stored it (roles from the titles when it did not)."""
-    from .coverage import Coverage, role_of
+    from .coverage import role_of
     from .index import manifest_titles
 
     stored = manifest.get("coverage")
@@ -258,10 +259,9 @@ def manifest_coverage(manifest: dict):
         return Coverage(roles={s: role_of(t) for s, t in manifest_titles(manifest).items()})
 
 
-def page_facts(settings: Settings) -> tuple[list[str], "object", str]:
+def page_facts(settings: Settings) -> tuple[list[str], Coverage, str]:
     """What the page shows of the index: the guides' titles, what they cover (coverage.Coverage) and when it
     was built; no titles and an empty Coverage while there is no readable index yet."""
-    from .coverage import Coverage
     from .index import check_manifest, manifest_titles, read_manifest
 
     try:
@@ -272,12 +272,14 @@ def page_facts(settings: Settings) -> tuple[list[str], "object", str]:
     return sorted(manifest_titles(manifest).values()), manifest_coverage(manifest), str(manifest.get("built_at", ""))
 
 
-def intro_text(cover) -> str:
+def intro_text(cover: Coverage) -> str:
+    """The line atop the page: what careerbot answers about, from what the guides cover."""
     return (f"**careerbot** answers questions about {cover.role_names()} by quoting the guides, with a numbered "
             "source for every line.")
 
 
-def placeholder_text(cover) -> str:
+def placeholder_text(cover: Coverage) -> str:
+    """What the empty chat invites people to ask."""
     return f"Ask about {cover.topic_names()} for {cover.role_names()}."
 
 
