@@ -23,7 +23,6 @@ from .errors import CareerbotError, QuestionError
 from .settings import Settings
 
 PATH = "/api/ask"
-FIELDS = {"question", "guides", "history"}
 
 
 def read_body(raw: bytes) -> dict:
@@ -52,6 +51,9 @@ class AskBody(BaseModel):
     guides: list[str] | None = Field(None, description="answer only from these guides (titles or file names)")
     history: list[str] | None = Field(None, description="the conversation's earlier questions, oldest first",
                                       examples=[["How much do welders make?"]])
+
+
+FIELDS = frozenset(AskBody.model_fields)  # what a body may hold
 
 
 class Problem(BaseModel):

@@ -108,7 +108,7 @@ def ask(question: str, *, history: list[str | Answer] | None = None, guides: lis
     settings = resolve(corpus, index)
     engine = engine_for(settings)
     answer = answer_with(engine, text, _sources_for(engine, guides), turns)[0]
-    if not quotes_hold(answer, settings.corpus):  # a guide was edited in a way its file's identity hides
+    if not quotes_hold(answer, settings.corpus):  # the index in use is older than the guides (being rebuilt)
         engine = engine_for(settings, changed=True)
         answer = answer_with(engine, text, _sources_for(engine, guides), turns)[0]
         if not quotes_hold(answer, settings.corpus):

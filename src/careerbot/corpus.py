@@ -77,6 +77,10 @@ class FileStat(NamedTuple):
     ctime_ns: int
     inode: int
 
+    @classmethod
+    def of(cls, st: os.stat_result) -> "FileStat":
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
 
 def file_stats(corpus: Path) -> dict[str, FileStat]:
     """The FileStat of each guide file under `corpus`, by source, sorted: what tells a changed corpus from
@@ -95,14 +99,14 @@ def file_stats(corpus: Path) -> dict[str, FileStat]:
                     scan(entry.path, f"{prefix}{entry.name}/")
                 elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
                     st = entry.stat()
-                    found[prefix + entry.name] = FileStat(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                    found[prefix + entry.name] = FileStat.of(st)
 
     scan(str(corpus), "")
     return dict(sorted(found.items()))
 
 
 @lru_cache(maxsize=16)
-def _read_text(path: Path, identity: tuple) -> str | None:
+def _read_text(path: Path, identity: FileStat) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -117,7 +121,7 @@ def current_text(corpus: Path, source: str) -> str | None:
         st = os.stat(path)
     except OSError:
         return None
-    return _read_text(path, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return _read_text(path, FileStat.of(st))
 
 
 def check_file(path: Path, corpus: Path) -> None:

@@ -220,27 +220,24 @@ def _write_marker(marker: Path, record: dict) -> None:
 
 def build_progress(settings: Settings) -> dict | None:
     """The step a live build of this index is at ({"step": "embedding passages", "done": 120, "total": 900}),
-    or None when no build is running."""
+    or None when no live process is building it (read without touching the build lock)."""
     try:
         record = json.loads(_building_marker(settings).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        pid = int(record["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    return record if isinstance(record, dict) and build_in_progress(settings) else None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # a build that was killed
+    except PermissionError:
+        pass  # another user's live process
+    return record
 
 
 def build_in_progress(settings: Settings) -> bool:
     """Whether a live process is building this index now (read without touching the build lock)."""
-    try:
-        pid = int(json.loads(_building_marker(settings).read_text(encoding="utf-8"))["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False  # a build that was killed
-    except PermissionError:
-        return True
-    return True
+    return build_progress(settings) is not None
 
 
 def _reusable(settings: Settings, full: bool) -> Index | None:
@@ -599,10 +596,8 @@ def built_by_this_pipeline(path: Path) -> bool:
 
 
 def is_stale(index: Index, corpus: Path) -> bool:
-    """Whether the corpus differs from what the index was built from (file identities, then hashes), or
-    the index was cut by another version of careerbot's pipeline."""
-    if index.manifest.get("settings", {}).get("pipeline") != PIPELINE_VERSION:
-        return True
+    """Whether the corpus differs from what the index was built from: file identities, then hashes (an
+    index cut by another version of careerbot's pipeline is caught on loading, by `built_by_this_pipeline`)."""
     try:
         stats = file_stats(corpus)
     except Exception:  # noqa: BLE001 - a vanished corpus is "different"; the rebuild reports why

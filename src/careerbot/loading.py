@@ -10,20 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import child_build
+from .corpus import FileStat
 from .errors import BuildLockedError, CareerbotError, IndexError_
 from .settings import Settings
 
 STALE_POLICIES = ("rebuild", "warn", "error")
 ENCODER_ENV = "CAREERBOT_ENCODER"  # auto (the index's ONNX export when it has one), onnx, or torch
 SWAP_WAIT_SECONDS = 5.0  # how long a loaded engine waits for an index being swapped in by another build
-STALE_CHECK_SECONDS = 0.0  # the corpus is stat-ed before every answer; cheap for hundreds of guides
 
 
 @dataclass
 class _Loaded:
     engine: "object"  # retrieve.Engine
     stamp: tuple  # _stamp() of its index when loaded
-    checked_at: float
 
 
 _cache: dict[tuple[Path, Path], _Loaded] = {}
@@ -42,7 +41,7 @@ def _stamp(index_dir: Path) -> tuple:
             stamp.append((index_dir / name).stat())
         except FileNotFoundError:  # loading says what is missing
             stamp.append(None)
-    return tuple(st and (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size) for st in stamp)
+    return tuple(st and FileStat.of(st) for st in stamp)
 
 
 def _stale_policy() -> str:
@@ -107,10 +106,7 @@ def engine_for(settings: Settings, changed: bool = False):
 
     key = (settings.corpus, settings.index)
     with _cache_lock:
-        loaded = _cache.get(key)
-        now = time.monotonic()
-        if loaded and now - loaded.checked_at < STALE_CHECK_SECONDS and not changed:
-            return loaded.engine
+        loaded = _cache.get(key)  # the corpus is stat-ed before every answer: cheap for hundreds of guides
         if not _manifest_appears(settings.index, SWAP_WAIT_SECONDS if loaded else 0.0):
             _build_or_wait(settings, f"no index in {settings.index}; building it from {settings.corpus}")
             loaded = None
@@ -127,7 +123,7 @@ def engine_for(settings: Settings, changed: bool = False):
                 _build_or_wait(settings, f"the index in {settings.index} was built by another version of "
                                          "careerbot; building it again")
                 stamp = _stamp(settings.index)
-            loaded = _Loaded(load_engine(load(settings.index), _encoder_choice(), settings.corpus), stamp, now)
+            loaded = _Loaded(load_engine(load(settings.index), _encoder_choice(), settings.corpus), stamp)
         if changed or is_stale(loaded.engine.index, settings.corpus):
             policy = _stale_policy()
             if policy == "error" or (changed and policy == "warn"):
@@ -140,7 +136,6 @@ def engine_for(settings: Settings, changed: bool = False):
             else:
                 _build_or_wait(settings, f"the guides in {settings.corpus} changed; updating the index")
                 engine = load_engine(load(settings.index), _encoder_choice(), settings.corpus)
-                loaded = _Loaded(engine, _stamp(settings.index), now)
-        loaded.checked_at = now
+                loaded = _Loaded(engine, _stamp(settings.index))
         _cache[key] = loaded
         return loaded.engine

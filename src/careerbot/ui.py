@@ -12,12 +12,14 @@ import time
 from pathlib import Path
 
 from .answer import Answer, answer_from_dict, figures_differ, line_roles
+from .ask import MAX_SUGGESTIONS as MAX_NEXT  # questions offered after an answer: what to ask next
+from .corpus import current_text
 from .coverage import Coverage
 from .errors import CareerbotError, QuestionError
+from .index import MANIFEST
 from .settings import MAX_QUESTION_CHARS, Settings
 
 CONTEXT_CHARS = 220
-MAX_NEXT = 3  # questions offered after an answer: what to ask next
 STATUS_SECONDS = 2.0  # how often the page re-reads the index status (being rebuilt, or what is loaded)
 # a marker [n] in an answer opens that answer's sources and shows the nth (gradio would open links in a new tab)
 OPEN_SOURCE = """() => { document.addEventListener('click', (event) => {
@@ -66,9 +68,8 @@ def quote_in_context(text: str, start: int, end: int, width: int = CONTEXT_CHARS
 def guide_view(corpus: Path, citation: dict) -> str:
     """HTML of a whole guide, escaped, with the cited passage marked (the app scrolls it into view); its title
     is the guide's own first line, not repeated above it."""
-    try:
-        text = (corpus / citation["source"]).read_text(encoding="utf-8")
-    except OSError:
+    text = current_text(corpus, citation["source"])
+    if text is None:
         return html.escape(f"{citation['source']} cannot be read.")
     start, end = citation["start"], citation["end"]
     body = (html.escape(text[:start]) + '<mark id="cb-hit">' + html.escape(text[start:end]) + "</mark>"
@@ -95,11 +96,9 @@ def render_answer(answer: Answer, corpus: Path, turn: int = 0) -> str:
 
     items = []
     for n, c in enumerate(answer.citations, 1):
-        try:
-            doc = (corpus / c.source).read_text(encoding="utf-8")
-            passage = quote_in_context(doc, c.start, c.end)
-        except OSError:
-            passage = f"<mark>{html.escape(' '.join(c.quote.split()))}</mark>"
+        doc = current_text(corpus, c.source)
+        passage = (quote_in_context(doc, c.start, c.end) if doc is not None
+                   else f"<mark>{html.escape(' '.join(c.quote.split()))}</mark>")
         where = html.escape(c.title) + (f" — <em>{html.escape(c.section)}</em>" if c.section and c.section != c.title else "")
         items.append(f'<li id="cb-src-{turn}-{n}"><strong>[{n}] {where}</strong> <code>{html.escape(c.source)}</code>'
                      f'<div class="cb-quote">{passage}</div></li>')
@@ -193,29 +192,41 @@ class EngineLoad:
 
 def status_line(settings: Settings, load: EngineLoad | None = None) -> str:
     """What the page says about the index: what is loaded, or that it is being built, loaded or rebuilt."""
+    return page_status(settings, load)[0]
+
+
+def page_status(settings: Settings, load: EngineLoad | None = None) -> tuple[str, str]:
+    """The status line, and when the index the page shows was built ("" while none can be read), from one
+    reading of the manifest: what the page re-reads every STATUS_SECONDS."""
     from .index import build_progress, manifest_titles, read_manifest
 
+    try:
+        manifest = read_manifest(settings.index)
+        built_at = str(manifest.get("built_at", ""))
+    except CareerbotError:
+        manifest, built_at = None, ""
     progress = build_progress(settings)
     if progress is not None:
-        first = not (settings.index / "manifest.json").exists()
+        first = not (settings.index / MANIFEST).exists()
         return (("**The index is being built from the guides**" if first else
                  "**The index is being rebuilt from the guides**") + f" ({_build_step(progress)}). " +
                 ("Questions asked now are answered as soon as it is ready." if first else
-                 "Until it is ready, questions are answered from the guides as they were indexed."))
+                 "Until it is ready, questions are answered from the guides as they were indexed.")), built_at
     if load is not None and not load.done.is_set():
-        if not (settings.index / "manifest.json").exists():
+        if not (settings.index / MANIFEST).exists():
             return ("**The index is being built from the guides** (starting). Questions asked now are answered "
-                    "as soon as it is ready.")
-        return "Loading the index…"
+                    "as soon as it is ready."), built_at
+        return "Loading the index…", built_at
     if load is not None and load.error:
-        return f"The index could not be loaded: {load.error}"
+        return f"The index could not be loaded: {load.error}", built_at
     try:
-        manifest = read_manifest(settings.index)
-        names = sorted(manifest_titles(manifest).values())
-    except (CareerbotError, KeyError, TypeError):
-        return "The index cannot be read: run `careerbot index --full` to rebuild it."
+        names = sorted(manifest_titles(manifest).values()) if manifest is not None else None
+    except (KeyError, TypeError):
+        names = None
+    if names is None:
+        return "The index cannot be read: run `careerbot index --full` to rebuild it.", built_at
     return (f"Loaded: {len(names)} guides (listed below), {manifest.get('chunks')} passages · index updated "
-            f"{updated(manifest.get('built_at', ''))}.")
+            f"{updated(manifest.get('built_at', ''))}."), built_at
 
 
 def _build_step(progress: dict) -> str:
@@ -357,7 +368,7 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
         intro = gr.Markdown(intro_text(cover), elem_id="cb-intro")
         status = gr.Markdown(status_line(settings, load), elem_id="cb-status")
         version = gr.State(built_at)  # when the index the page shows was built: a new one redraws the page
-        gr.Timer(STATUS_SECONDS).tick(lambda: (status_line(settings, load), page_facts(settings)[2]), None,
+        gr.Timer(STATUS_SECONDS).tick(lambda: page_status(settings, load), None,
                                       [status, version], show_progress="hidden", api_visibility="private")
         log = gr.State([])
         # no label and per-message copy buttons only: the corner label and toolbar (share, copy all, clear) sat
@@ -433,7 +444,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: 
     from .loading import build_in_child_processes, engine_for
 
     build_in_child_processes()  # the embedding model stays out of the server; answers go on during rebuilds
-    if not (settings.index / "manifest.json").exists():  # the page is served while it is built
+    if not (settings.index / MANIFEST).exists():  # the page is served while it is built
         child_build.start(settings, f"no index in {settings.index}; building it from {settings.corpus}")
     load = EngineLoad()
 
