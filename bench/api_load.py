@@ -22,6 +22,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +93,30 @@ def in_process(index: Path, questions: list[str]) -> dict:
     return rates(times, time.perf_counter() - start, 0)
 
 
+@contextmanager
+def serving(corpus: Path, index: Path, warm: list[str]):
+    """`careerbot serve` of this corpus and index on a free port, answering: yields its URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = subprocess.Popen([sys.executable, "-m", "careerbot.cli", "serve", "--corpus", str(corpus), "--index",
+                            str(index), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(600):
+            try:
+                post(url, warm[0])
+                break
+            except OSError:
+                time.sleep(0.5)
+        for q in warm:
+            post(url, q)
+        yield url
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--questions", type=int, default=200, help="how many dev questions each door answers")
@@ -107,28 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         index = Path(tmp) / "index"
         build(resolve(CORPUS, index), progress=False)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        app = subprocess.Popen([sys.executable, "-m", "careerbot.cli", "serve", "--corpus", str(CORPUS), "--index",
-                                str(index), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            for _ in range(120):
-                try:
-                    post(url, questions[0])
-                    break
-                except OSError:
-                    time.sleep(0.5)
-            for q in questions[:20]:  # warm
-                post(url, q)
+        with serving(CORPUS, index, questions[:20]) as url:
             rows = {"ask() in-process, 1 caller": in_process(index, questions),
                     "POST /api/ask, 1 client": clients(url, questions, 1),
                     "POST /api/ask, 16 clients": clients(url, questions, 16),
                     "Gradio /ask (gradio_client), 1 client": gradio_one_client(url, questions[:50])}
-        finally:
-            app.terminate()
-            app.wait(timeout=30)
     print("| door | answers | errors | p50 ms | p95 ms | answers/s |\n|---|---|---|---|---|---|")
     for name, r in rows.items():
         print(f"| {name} | {r['answers']} | {r['errors']} | {r['p50_ms']} | {r['p95_ms']} | {r['answers_per_s']} |")

@@ -51,7 +51,7 @@ def make_corpus(factor: int, dest: Path) -> int:
 
 
 def folder_bytes(path: Path, names: tuple[str, ...] | None = None) -> int:
-    return sum(p.stat().st_size for p in path.iterdir() if p.is_file() and (names is None or p.name in names))
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and (names is None or p.name in names))
 
 
 def measure_build(corpus: Path, index: Path, full: bool) -> dict:
@@ -133,6 +133,15 @@ def measure_queries(corpus: Path, index: Path, gold: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def measure_http(corpus: Path, index: Path, gold: Path) -> dict:
+    """POST /api/ask of `careerbot serve` on this index: one client, then 16 at once, over the gold questions."""
+    import api_load
+
+    questions = [json.loads(line)["question"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with api_load.serving(corpus, index, questions[:20]) as url:
+        return {"1": api_load.clients(url, questions, 1), "16": api_load.clients(url, questions, 16)}
+
+
 def run(factors: list[int], work: Path, gold: Path) -> list[dict]:
     rows = []
     previous_index: Path | None = None
@@ -155,6 +164,8 @@ def run(factors: list[int], work: Path, gold: Path) -> list[dict]:
             build["updates"] = measure_updates(corpus, index)
         print(f"scale {factor}x: asking", file=sys.stderr)
         queries = measure_queries(corpus, index, gold)
+        print(f"scale {factor}x: over HTTP", file=sys.stderr)
+        queries["http"] = measure_http(corpus, index, gold)
         rows.append({"factor": factor, "corpus_mb": round(size / 2**20, 2), "build": build, "queries": queries,
                      "index_mb": round(folder_bytes(index) / 2**20, 1),
                      "index_mb_without_encoder": round(
@@ -164,19 +175,35 @@ def run(factors: list[int], work: Path, gold: Path) -> list[dict]:
 
 
 def table(rows: list[dict]) -> str:
+    """The builds, then the queries; a row's growth is per passage added since the first row."""
     head = ["corpus", "MB of text", "guides", "passages", "build", "build s", "passages/s", "build peak MiB",
-            "no-change s", "one figure s", "index MiB", "search", "load s", "ask p50 ms", "ask p95 ms",
-            "query peak MiB", "recall@10"]
+            "no-change s", "one figure s", "index MiB"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        b, q = r["build"], r["queries"]
+        b = r["build"]
         passages = b["chunks"] + b["units"]
         lines.append("| " + " | ".join(str(x) for x in [
             f"{r['factor']}x", r["corpus_mb"], b["documents"], passages, "full" if b["full"] else "update",
             b["wall_s"], round(passages / b["wall_s"]) if b["full"] else "—", b["peak_rss_mb"],
             b.get("updates", {}).get("no_change_s", "—"), b.get("updates", {}).get("one_figure_s", "—"),
-            r["index_mb_without_encoder"], b["search"], q["load_s"], q["p50_ms"], q["p95_ms"], q["peak_rss_mb"],
-            q.get("recall_at_10", "exact")]) + " |")
+            r["index_mb_without_encoder"]]) + " |")
+    head = ["corpus", "search", "load s", "load µs per added passage", "query peak MiB", "bytes per added passage",
+            "ask p50 ms", "ask p95 ms", "HTTP 1 client p50 / p95 ms", "HTTP 16 clients answers/s (errors)",
+            "recall@10"]
+    lines += ["", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    first = rows[0]
+    for r in rows:
+        b, q = r["build"], r["queries"]
+        added = b["chunks"] + b["units"] - first["build"]["chunks"] - first["build"]["units"]
+        grow_s = (q["load_s"] - first["queries"]["load_s"]) / added * 1e6 if added else None
+        grow_b = (q["peak_rss_mb"] - first["queries"]["peak_rss_mb"]) * 2**20 / added if added else None
+        http = q.get("http", {})
+        one, many = http.get("1", {}), http.get("16", {})
+        lines.append("| " + " | ".join(str(x) for x in [
+            f"{r['factor']}x", b["search"], q["load_s"], "—" if grow_s is None else round(grow_s, 1), q["peak_rss_mb"],
+            "—" if grow_b is None else round(grow_b), q["p50_ms"], q["p95_ms"],
+            f"{one.get('p50_ms', '—')} / {one.get('p95_ms', '—')}",
+            f"{many.get('answers_per_s', '—')} ({many.get('errors', '—')})", q.get("recall_at_10", "exact")]) + " |")
     return "\n".join(lines)
 
 

@@ -246,8 +246,8 @@ def test_page_says_the_index_is_being_rebuilt_then_shows_the_new_one(page, index
 
 @pytest.mark.browser
 def test_a_damaged_index_is_reported_on_the_page_and_in_answers(index_copy, browser):
-    units = index_copy / "units.jsonl"
-    units.write_text(units.read_text(encoding="utf-8").replace("Median", "Mean", 1), encoding="utf-8")
+    text = index_copy / "text.bin"
+    text.write_bytes(text.read_bytes().replace(b"Median", b"Mean", 1))
     proc, url = start_app(index_copy, dict(os.environ, HF_HUB_OFFLINE="1"))
     page = browser.new_page()
     try:

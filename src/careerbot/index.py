@@ -1,10 +1,11 @@
 """Build, save, check and load careerbot's index folder.
 
 An index folder holds `manifest.json` (format version, model, dimension, settings, the documents with
-their hashes, and a hash of every other file), `chunks.jsonl` and `units.jsonl` (records, one JSON object
-a line), and `chunks.faiss` / `units.faiss` (inner-product FAISS indexes of unit-length vectors). Nothing
-is pickled. A build writes a new folder beside the old one and swaps it in with renames, so a crash
-leaves the previous index as it was.
+their hashes, and the size and hash of every other file); the chunk and unit records as memory-mapped
+columns (records.py); what the build learned of the guides (`knowledge.json`, knowledge.py); the BM25 index
+(`bm25/`, bm25s's own files); and `chunks.faiss` / `units.faiss` (inner-product FAISS indexes of unit-length
+vectors). Nothing is pickled. A build writes a new folder beside the old one and swaps it in with renames,
+so a crash leaves the previous index as it was. Loading maps the files: it builds no object per passage.
 """
 from __future__ import annotations
 
@@ -21,21 +22,25 @@ from typing import Callable
 
 import numpy as np
 
+from . import knowledge, records
 from .chunking import Chunk, chunk_corpus
 from .corpus import FileStat, Skipped, file_sha256, file_stats, load_corpus
-from .coverage import credential_acronyms, role_of, survey
+from .coverage import role_of, survey
 from .errors import BuildLockedError, IndexError_
+from .lexical import Lexical
 from .settings import MODEL_NAME, Settings
 from .structure import Unit
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Bump when the way guides are cut into chunks and units, or the passages embedded, changes: an index built
 # by another pipeline version is not reused incrementally (every guide is chunked and embedded again).
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 # A unit holding a control character (a NUL, a stray escape) is damaged text: it is never quoted
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MANIFEST = "manifest.json"
-DATA_FILES = ("chunks.jsonl", "units.jsonl", "chunks.faiss", "units.faiss")
+VECTOR_FILES = ("chunks.faiss", "units.faiss")
+BM25_DIR = "bm25"
+DATA_FILES = (*records.FILES, knowledge.FILE, *VECTOR_FILES)  # and the BM25 index's files, under BM25_DIR
 ENCODER_FILES = ("encoder.onnx", "tokenizer.json")  # the query encoder without torch, when its export passed
 REBUILD = "run `careerbot index --full` to rebuild it"
 APPROXIMATE_FROM = 100_000  # vectors: below this, exact search takes a few ms; above, an IVF index (faiss)
@@ -59,14 +64,15 @@ class UnitRecord:
 
 @dataclass
 class Index:
-    """A loaded index: records, their vectors, and the manifest they were built with."""
+    """A loaded index: records (read on demand), their vectors, and the manifest they were built with."""
 
     path: Path
     manifest: dict
-    chunks: list[Chunk]
-    units: list[UnitRecord]
+    chunks: "records.Table"  # of Chunk
+    units: "records.Table"  # of UnitRecord
     chunk_vectors: "object"  # faiss.Index
     unit_vectors: "object"  # faiss.Index
+    records: "records.Records | None" = None
     titles: dict[str, str] = field(default_factory=dict)
     by_file: dict[str, dict] = field(default_factory=dict)  # manifest documents by corpus file (origin or source)
     files: frozenset[str] = frozenset()  # every corpus file the build saw, indexed or skipped
@@ -107,12 +113,6 @@ def unit_passage(unit: UnitRecord | Unit, title: str) -> str:
     """The text embedded and searched for an answer unit: role, heading, table header, then the unit."""
     parts = [p for p in (role_of(title), unit.section, unit.context, " ".join(unit.text.split())) if p]
     return ". ".join(parts)
-
-
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _faiss_of(vectors: np.ndarray, dim: int):
@@ -304,24 +304,17 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
         "chunks": len(chunks),
         "units": len(units),
     }
-    manifest["coverage"] = asdict(corpus_coverage(manifest_titles(manifest), units))
+    derived = knowledge.derive(manifest_titles(manifest), chunks, units)
+    manifest["coverage"] = asdict(survey(manifest_titles(manifest), [u.text for u in units], derived.unit_offers,
+                                         sorted({u.section for u in units})))
     check_texts = _encoder_check_texts(units, manifest_titles(manifest))
-    _write(settings.index, manifest, chunks, units, chunk_vecs, unit_vecs, dim, check_texts,
-           _exported_encoder(old))
+    _write(settings.index, manifest, [d.source for d in docs], chunks, units, derived, chunk_vecs, unit_vecs,
+           dim, check_texts, _exported_encoder(old))
     removed = len(set(old_docs) - {d.source for d in docs})
     added = sum(1 for d in fresh if d.source not in old_docs)
     return BuildReport(len(docs), len(chunks), len(units), time.perf_counter() - started, skipped,
                        added=added, changed=len(fresh) - added, removed=removed, unchanged=len(kept),
                        embedded=embedded)
-
-
-def corpus_coverage(titles: dict[str, str], units: list[UnitRecord]):
-    """What the guides cover (coverage.Coverage), as the app and the decline text speak of it."""
-    from .intent import offers
-
-    texts = [u.text for u in units]
-    credentials = credential_acronyms(texts, list(titles.values()))
-    return survey(titles, texts, [offers(t, credentials) for t in texts], sorted({u.section for u in units}))
 
 
 def _model_dimension() -> int:
@@ -459,8 +452,8 @@ def _link_or_copy(source: Path, dest: Path) -> None:
         shutil.copy2(source, dest)
 
 
-def _write(target: Path, manifest: dict, chunks, units, chunk_vecs, unit_vecs, dim: int, check_texts: list[str],
-           previous_encoder: dict | None) -> None:
+def _write(target: Path, manifest: dict, sources: list[str], chunks, units, derived: "knowledge.Derived", chunk_vecs,
+           unit_vecs, dim: int, check_texts: list[str], previous_encoder: dict | None) -> None:
     """Write the index into a fresh folder beside `target`, then swap it in."""
     import faiss
 
@@ -472,14 +465,19 @@ def _write(target: Path, manifest: dict, chunks, units, chunk_vecs, unit_vecs, d
     os.umask(mask)
     os.chmod(tmp, 0o777 & ~mask)  # the index folder readable as any folder is, not mkdtemp's 0700
     try:
-        _write_jsonl(tmp / "chunks.jsonl", [asdict(c) for c in chunks])
-        _write_jsonl(tmp / "units.jsonl", [asdict(u) for u in units])
+        records.write(tmp, sources, chunks, units, derived.columns, derived.stems, derived.offer_names)
+        knowledge.save(tmp, derived.knowledge)
+        titles = manifest_titles(manifest)
+        (tmp / BM25_DIR).mkdir()
+        bm25_files = Lexical.of([unit_passage(u, titles[u.source]) for u in units]).save(tmp / BM25_DIR)
         chunk_index, unit_index = _faiss_of(chunk_vecs, dim), _faiss_of(unit_vecs, dim)
         faiss.write_index(chunk_index, str(tmp / "chunks.faiss"))
         faiss.write_index(unit_index, str(tmp / "units.faiss"))
         manifest["search"] = {"chunks": search_kind(chunk_index), "units": search_kind(unit_index)}
-        manifest["files"] = {name: file_sha256(tmp / name) for name in DATA_FILES}
+        names = [*DATA_FILES, *(f"{BM25_DIR}/{name}" for name in bm25_files)]
+        manifest["files"] = {name: file_sha256(tmp / name) for name in names}
         _add_encoder(tmp, manifest, check_texts, previous_encoder)
+        manifest["sizes"] = {name: (tmp / name).stat().st_size for name in manifest["files"]}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         readme = target / "README.md"
         if readme.exists():
@@ -517,7 +515,7 @@ def read_manifest(path: Path) -> dict:
 # What each manifest field holds when present (an older manifest may lack some: it is then rebuilt)
 MANIFEST_TYPES = {"format_version": int, "model": str, "dimension": int, "settings": dict, "built_at": str,
                   "documents": list, "skipped": list, "chunks": int, "units": int, "coverage": dict,
-                  "search": dict, "files": dict, "query_encoder": (dict, type(None))}  # None: no ONNX export
+                  "search": dict, "files": dict, "sizes": dict, "query_encoder": (dict, type(None))}  # None: no ONNX export
 
 
 def _well_typed(manifest: dict) -> bool:
@@ -535,19 +533,18 @@ def check_manifest(path: Path, manifest: dict, check_files: bool) -> None:
                           f"this careerbot reads {FORMAT_VERSION}: {REBUILD}")
     if manifest.get("model") != MODEL_NAME:
         raise IndexError_(f"the index in {path} was built with {manifest.get('model')!r}, not {MODEL_NAME}: {REBUILD}")
-    files = manifest.get("files")
-    if not isinstance(files, dict) or not set(DATA_FILES) <= set(files) <= {*DATA_FILES, *ENCODER_FILES}:
+    files, sizes = manifest.get("files"), manifest.get("sizes")
+    if not isinstance(files, dict) or not isinstance(sizes, dict) or set(sizes) != set(files) or \
+            not set(DATA_FILES) <= set(files) or \
+            any(name not in {*DATA_FILES, *ENCODER_FILES} and not name.startswith(f"{BM25_DIR}/") for name in files):
         raise IndexError_(f"the index manifest in {path} is damaged: {REBUILD}")
     for name in files:
-        if not (path / name).is_file():
-            raise IndexError_(f"the index in {path} is missing {name}: {REBUILD}")
-        if check_files and file_sha256(path / name) != files[name]:
+        try:
+            size = (path / name).stat().st_size
+        except FileNotFoundError:
+            raise IndexError_(f"the index in {path} is missing {name}: {REBUILD}") from None
+        if size != sizes[name] or (check_files and file_sha256(path / name) != files[name]):
             raise IndexError_(f"the index file {path / name} is damaged or was edited: {REBUILD}")
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def _read_faiss(path: Path):
@@ -563,26 +560,31 @@ def _read_faiss(path: Path):
     return index
 
 
-def load(path: Path, check_files: bool = True) -> Index:
-    """Load and validate the index in `path`; IndexError_ with a one-line remedy when it is unusable."""
+def load(path: Path, check_files: bool = False) -> Index:
+    """Load and validate the index in `path`; IndexError_ with a one-line remedy when it is unusable.
+
+    Every file's size is checked; with `check_files`, its hash too (a build does, before reusing vectors).
+    """
     manifest = read_manifest(path)
     check_manifest(path, manifest, check_files)
     try:
-        chunks = [Chunk(**row) for row in _read_jsonl(path / "chunks.jsonl")]
-        units = [UnitRecord(**row) for row in _read_jsonl(path / "units.jsonl")]
+        found = records.Records(path)
         chunk_vectors = _read_faiss(path / "chunks.faiss")
         unit_vectors = _read_faiss(path / "units.faiss")
-    except (OSError, UnicodeDecodeError, ValueError, TypeError, RuntimeError):
+        consistent = found.consistent()
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, RuntimeError):
         raise IndexError_(f"the index in {path} is damaged: {REBUILD}") from None
+    chunks, units = found.chunks, found.units
     dim = manifest.get("dimension")
-    if (chunk_vectors.ntotal, unit_vectors.ntotal) != (len(chunks), len(units)) or \
+    if not consistent or (chunk_vectors.ntotal, unit_vectors.ntotal) != (len(chunks), len(units)) or \
             (len(chunks), len(units)) != (manifest.get("chunks"), manifest.get("units")) or \
             chunk_vectors.d != dim or unit_vectors.d != dim or \
-            any(not 0 <= u.chunk < len(chunks) for u in units):
+            found.sources != [d["source"] for d in manifest["documents"]]:
         raise IndexError_(f"the index in {path} is inconsistent (vectors do not match records): {REBUILD}")
     by_file = {d.get("origin") or d["source"]: d for d in manifest["documents"]}
     files = frozenset(by_file) | {s["source"] for s in manifest.get("skipped", [])}
-    return Index(path, manifest, chunks, units, chunk_vectors, unit_vectors, manifest_titles(manifest), by_file, files)
+    return Index(path, manifest, chunks, units, chunk_vectors, unit_vectors, found, manifest_titles(manifest),
+                 by_file, files)
 
 
 def built_by_this_pipeline(path: Path) -> bool:

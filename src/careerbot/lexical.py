@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -32,19 +33,34 @@ def text_tokens(text: str) -> tuple[str, ...]:
 
 
 class Lexical:
-    """A BM25 index over a fixed list of passages."""
+    """A BM25 index over a fixed list of passages, saved with the index and memory-mapped when loaded."""
 
-    def __init__(self, passages: list[str]):
+    def __init__(self, bm25):
+        self._bm25 = bm25
+        self.vocabulary: frozenset[str] = frozenset(bm25.vocab_dict)
+
+    @classmethod
+    def of(cls, passages: list[str]) -> "Lexical":
+        """Index the passages."""
         import bm25s
 
-        self.vocabulary: set[str] = set()
-        tokens = tokenize(passages)
-        for row in tokens:
-            self.vocabulary.update(row)
-        self._bm25 = bm25s.BM25()
-        self._bm25.index(tokens, show_progress=False)
+        bm25 = bm25s.BM25()
+        bm25.index(tokenize(passages), show_progress=False)
+        return cls(bm25)
 
-    def scores(self, query_tokens: list[str]) -> np.ndarray:
+    def save(self, folder: Path) -> list[str]:
+        """Write the BM25 index into `folder`; the names of the files written, relative to it."""
+        self._bm25.save(str(folder), show_progress=False)
+        return sorted(p.name for p in folder.iterdir())
+
+    @classmethod
+    def load(cls, folder: Path) -> "Lexical":
+        """The BM25 index saved in `folder`, its score matrix memory-mapped (no pickle)."""
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(folder), mmap=True, allow_pickle=False, show_progress=False))
+
+    def scores(self, query_tokens: list[str] | tuple[str, ...]) -> np.ndarray:
         """BM25 score of every passage for the query's tokens (zeros when none is known)."""
         known = [t for t in query_tokens if t in self.vocabulary]
         if not known:

@@ -29,12 +29,14 @@ _cache: dict[tuple[Path, Path], _Loaded] = {}
 _cache_lock = threading.Lock()
 
 
-STAMPED_FILES = ("manifest.json", "chunks.faiss", "units.faiss")  # the vector files are memory-mapped
+# the manifest, and the files a loaded index maps into memory or reads on demand
+STAMPED_FILES = ("manifest.json", "chunks.faiss", "units.faiss", "units.npy", "chunks.npy", "stems.npy", "text.bin",
+                 "bm25/data.csc.index.npy", "bm25/indices.csc.index.npy", "bm25/indptr.csc.index.npy")
 
 
 def _stamp(index_dir: Path) -> tuple:
-    """The identity of the index's files as loaded. A memory-mapped vector file cut short or rewritten in
-    place under a loaded engine would kill the process at its next search, so a change means loading again."""
+    """The identity of the index's files as loaded. A memory-mapped file cut short or rewritten in place under
+    a loaded engine would kill the process at its next search, so a change means loading again."""
     stamp = [(index_dir / STAMPED_FILES[0]).stat()]  # no manifest: no index
     for name in STAMPED_FILES[1:]:
         try:

@@ -16,12 +16,13 @@ from typing import Callable
 import numpy as np
 
 from .errors import CareerbotError, IndexError_
-from .index import REBUILD, Index, role_of, unit_passage
-from .intent import QUESTION_STOP, Question, figures, offers, pay_periods
+from . import knowledge, unit_views
+from .index import BM25_DIR, REBUILD, Index, role_of
+from .intent import QUESTION_STOP, Question
 from .lexical import Lexical, text_tokens, tokenize, words
 from .conversation import Lexicon, lexicon
-from .coverage import NOT_A_ROLE, Coverage, boilerplate, credential_acronyms, singular, survey
-from .ranking import UnitSignals, features, rank_scores, unit_signals
+from .coverage import Coverage
+from .ranking import features, rank_scores
 from .terms import Reader
 
 DENSE_K = 48
@@ -31,29 +32,30 @@ CHUNK_K = 8
 
 @dataclass
 class Engine:
-    """Everything a question is answered from, loaded once per index."""
+    """Everything a question is answered from, loaded once per index; per-unit facts are views that read the
+    index's columns for the units a question touches (unit_views.py)."""
 
     index: Index
     lexical: Lexical
-    offers: list[frozenset[str]]
-    figures: list[frozenset[str]]
-    duplicate_of: list[int]  # the first unit with the same words, or itself
+    offers: unit_views.Offers  # offers[i]: the intents unit i can satisfy
+    figures: unit_views.Figures  # figures[i]: the amounts and percentages it states
+    duplicate_of: np.ndarray  # the first unit with the same words, or itself
     role_words: dict[str, frozenset[str]]  # per guide: title words that name its role and no other's, or empty
     role_phrases: dict[str, frozenset[str]]  # per guide with no such word: all its title words
     reader: Reader  # reads question words against the corpus vocabulary
-    signals: list[UnitSignals]  # per unit, what is known of it before any question
-    chunk_units: list[list[int]]  # per chunk, the units it holds
+    signals: unit_views.Signals  # signals[i]: what is known of unit i before any question
+    chunk_units: unit_views.ChunkUnits  # chunk_units[k]: the units chunk k holds
     encode: Callable[[list[str]], np.ndarray]  # question texts -> unit vectors (ONNX, or torch as a fallback)
-    lists: list[tuple[int, ...]] = field(default_factory=list)  # runs of list items under one heading
-    list_of: dict[int, int] = field(default_factory=dict)  # item unit -> its run in `lists`
+    lists: unit_views.Runs  # lists[n]: run n of list items under one heading
+    list_of: unit_views.Runs  # list_of.get(i): the run unit i is an item of
     corpus: Path | None = None  # where the guides' text is read, to quote a list whole
-    anchors: frozenset[str] = frozenset()  # stems that tie a question to these careers (see `topic_stems`)
+    anchors: frozenset[str] = frozenset()  # stems that tie a question to these careers (knowledge.topic_stems)
     title_stems: frozenset[str] = frozenset()  # stems of the guides' titles ("medic", "practic", "manag")
     pay_periods: frozenset[str] = frozenset()  # periods a passage naming an amount gives pay for ("hour")
     scope_words: frozenset[str] = frozenset()  # singular words of the guides' titles and headings: their roles
     credentials: frozenset[str] = frozenset()  # lower-case acronyms the guides use beside credential words
-    guide_stems: dict[str, frozenset[str]] = field(default_factory=dict)  # per guide, the stems it uses
-    chrome: frozenset[int] = frozenset()  # units that are site chrome, never quoted (coverage.boilerplate)
+    guide_stems: "unit_views.GuideStems | dict" = field(default_factory=dict)  # .get(source): stems it uses
+    chrome: "unit_views.Chrome | frozenset" = frozenset()  # units that are site chrome, never quoted
     coverage: Coverage = field(default_factory=Coverage)  # roles, topics and example questions, for people
     lexicon: Lexicon = field(default_factory=Lexicon)  # roles, credentials and headings, to read follow-ups
 
@@ -103,131 +105,43 @@ def query_encoder(index: Index, choice: str = "auto") -> Callable[[list[str]], n
     return encode
 
 
-def item_runs(units: list) -> list[tuple[int, ...]]:
-    """Runs of two or more consecutive list items of one guide under one heading: the lists a list
-    question ("what soft skills...") can be answered with."""
-    runs: list[tuple[int, ...]] = []
-    current: list[int] = []
-    for i, u in enumerate(units):
-        prev = units[current[-1]] if current else None
-        if prev is not None and u.kind == "item" and (u.source, u.section) == (prev.source, prev.section):
-            current.append(i)
-            continue
-        if len(current) > 1:
-            runs.append(tuple(current))
-        current = [i] if u.kind == "item" else []
-    if len(current) > 1:
-        runs.append(tuple(current))
-    return runs
-
-
-# A sentence that lists examples in line: "entry-level positions like ward clerk, administrative
-# assistant, or billing specialist"
-INLINE_LIST = re.compile(
-    r"\b(?:like|such as|including|e\.g\.,?)\s+[^,.;:]{2,60}(?:,\s*[^,.;:]{2,60}){1,},?\s+(?:and|or)\s+")
-
-
-def listable(units: list, lists: list[tuple[int, ...]]) -> set[int]:
-    """Units a list question can be answered with: items of a list, an item that is a list on its own
-    (several lines), a sentence ending in a colon just before a list, and a sentence listing examples in line."""
-    found = {i for run in lists for i in run}
-    found |= {i for i, u in enumerate(units) if u.kind == "item" and u.text.count("\n") >= 2}
-    found |= {run[0] - 1 for run in lists if run[0] > 0 and units[run[0] - 1].source == units[run[0]].source
-              and units[run[0] - 1].text.rstrip().endswith((":", units[run[0]].section or ":"))}
-    found |= {i for i, u in enumerate(units) if u.kind == "sentence" and INLINE_LIST.search(u.text)}
-    return found
-
-
-ANCHOR_UNITS = 6  # a word used in this many answer units is one of the guides' topics
-
-
-def topic_stems(index: Index, unit_stems: list[list[str]]) -> frozenset[str]:
-    """Stems that tie a question to what the guides are about: the words of their titles and headings, the
-    words many units use, and the words that name what a question asks for (pay, degree...); not stop words."""
-    from collections import Counter
-
-    from .intent import INTENT_WORDS, QUESTION_STOP
-
-    headings = sorted({u.section for u in index.units} | set(index.titles.values()))
-    found: set[str] = set().union(*tokenize(headings)) if headings else set()
-    used = Counter(t for stems in unit_stems for t in set(stems))
-    found |= {t for t, n in used.items() if n >= ANCHOR_UNITS}
-    found |= set(tokenize([" ".join(w for ws in INTENT_WORDS.values() for w in ws)])[0])
-    return frozenset(found - set(tokenize([" ".join(QUESTION_STOP) + " what how doe"])[0]))
-
-
-def _guide_stems(index: Index, unit_tokens: list[list[str]]) -> dict[str, frozenset[str]]:
-    """Per guide, the stems of its title, headings and units."""
-    found: dict[str, set[str]] = {s: set(tokenize([t])[0]) for s, t in index.titles.items()}
-    for u, stems in zip(index.units, unit_tokens):
-        found.setdefault(u.source, set()).update(stems)
-    sections = sorted({(u.source, u.section) for u in index.units})
-    for (source, _), stems in zip(sections, tokenize([s for _, s in sections])):
-        found[source].update(stems)
-    return {s: frozenset(v) for s, v in found.items()}
-
-
 def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None) -> Engine:
-    """Prepare an index for answering: BM25 over unit passages, unit features, corpus vocabulary, and the
-    query encoder (see `query_encoder`); `corpus` is where the indexed guides are, to quote whole lists."""
-    passages = [unit_passage(u, index.titles.get(u.source, "")) for u in index.units]
-    lexical = Lexical(passages)
-    first: dict[str, int] = {}
-    duplicate_of = []
-    for i, u in enumerate(index.units):
-        key = " ".join(words(u.text))
-        duplicate_of.append(first.setdefault(key, i))
-    role_words, role_phrases = _role_words(index.titles)
-    chunk_units: list[list[int]] = [[] for _ in index.chunks]
-    for i, u in enumerate(index.units):
-        chunk_units[u.chunk].append(i)
-    vocabulary: set[str] = set()
-    years: set[str] = set()
-    for c in index.chunks:
-        years.update(re.findall(r"\b(?:19|20)\d{2}\b", c.text))
-        vocabulary.update(words(c.text))
-        vocabulary.update(words(c.section))
-    lists = item_runs(index.units)
-    unit_tokens = tokenize([u.text for u in index.units])
-    listed = listable(index.units, lists)
-    texts = [u.text for u in index.units]
-    credentials = credential_acronyms(texts, list(index.titles.values()))
-    unit_offers = [offers(t, credentials) for t in texts]
-    sections = sorted({u.section for u in index.units})
-    scope = {singular(w) for t in [*map(role_of, index.titles.values()), *sections] for w in words(t)
-             if len(w) > 2 and w not in QUESTION_STOP and w not in NOT_A_ROLE}
-    section_tokens = dict(zip(sections, tokenize(sections)))  # one call for all: each call has a fixed cost
+    """Prepare an index for answering: its BM25 index, the per-unit views, what the build learned of the
+    corpus, and the query encoder (see `query_encoder`); `corpus` is where the indexed guides are, to quote
+    whole lists. Nothing here is computed per unit: every per-unit fact is read when a question needs it."""
     try:
-        cover = Coverage(**index.manifest["coverage"])  # as the build surveyed it
-    except (KeyError, TypeError):
-        cover = survey(index.titles, texts, unit_offers, sections)
+        lexical = Lexical.load(index.path / BM25_DIR)
+        known = knowledge.load(index.path)
+    except (OSError, ValueError, KeyError, TypeError):
+        raise IndexError_(f"the index in {index.path} is damaged: {REBUILD}") from None
+    records = index.records
+    role_words, role_phrases = _role_words(index.titles)
+    cover = Coverage(**index.manifest["coverage"])
+    runs = unit_views.Runs(records)
     return Engine(
         index=index,
         lexical=lexical,
-        offers=unit_offers,
-        figures=[figures(u.text) for u in index.units],
-        duplicate_of=duplicate_of,
+        offers=unit_views.Offers(records),
+        figures=unit_views.Figures(records),
+        duplicate_of=records.units.column("duplicate_of"),
         role_words=role_words,
         role_phrases=role_phrases,
-        reader=Reader(frozenset(vocabulary), frozenset(years), frozenset(lexical.vocabulary)),
-        signals=[unit_signals(u.text, u.section, u.kind, stems, section_tokens[u.section], i in listed)
-                 for i, (u, stems) in enumerate(zip(index.units, unit_tokens))],
-        chunk_units=chunk_units,
+        reader=Reader(known.vocabulary, known.years, lexical.vocabulary),
+        signals=unit_views.Signals(records),
+        chunk_units=unit_views.ChunkUnits(records),
         encode=query_encoder(index, encoder),
-        lists=lists,
-        list_of={i: n for n, run in enumerate(lists) for i in run},
+        lists=runs,
+        list_of=runs,
         corpus=corpus,
-        anchors=topic_stems(index, unit_tokens),
+        anchors=known.anchors,
         title_stems=frozenset(t for ts in tokenize(list(index.titles.values()) or [""]) for t in ts),
-        pay_periods=frozenset().union(*(pay_periods(u.text) for u, o in zip(index.units, unit_offers)
-                                        if "salary" in o)),
-        scope_words=frozenset(scope),
-        credentials=credentials,
-        guide_stems=_guide_stems(index, unit_tokens),
-        chrome=boilerplate(index.units),
+        pay_periods=known.pay_periods,
+        scope_words=known.scope_words,
+        credentials=known.credentials,
+        guide_stems=unit_views.GuideStems(records, index.titles),
+        chrome=unit_views.Chrome(records),
         coverage=cover,
-        lexicon=lexicon(list(cover.roles.values()), credentials,
-                        frozenset(singular(w) for s in sections for w in words(s)), frozenset(vocabulary)),
+        lexicon=lexicon(list(cover.roles.values()), known.credentials, known.heading_words, known.vocabulary),
     )
 
 
@@ -279,8 +193,9 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
     idx = engine.index
     allowed_units = allowed_chunks = None
     if sources is not None:
-        allowed_units = np.array([i for i, u in enumerate(idx.units) if u.source in sources], dtype=np.int64)
-        allowed_chunks = np.array([i for i, c in enumerate(idx.chunks) if c.source in sources], dtype=np.int64)
+        wanted = [k for k, s in enumerate(idx.records.sources) if s in sources]
+        allowed_units = np.flatnonzero(np.isin(idx.units.column("source"), wanted)).astype(np.int64)
+        allowed_chunks = np.flatnonzero(np.isin(idx.chunks.column("source"), wanted)).astype(np.int64)
 
     found: dict[int, Candidate] = {}
     dense_scores, dense_ids = _search(idx.unit_vectors, qvec, DENSE_K, allowed_units)
