@@ -2,8 +2,9 @@
 
     python bench/scale.py [--factors 1 10 100 1000] [--work DIR] [--json]
 
-Synthetic corpora are generated from the guides. Copy k of a guide is the guide with "(edition k)" on its
-title line, so every passage it holds (prefixed by its guide's role) is new text that is embedded for real.
+Synthetic corpora are generated from the guides. Copy k of a guide is the guide with "Edition k" before its
+title, which makes it part of the guide's role, so every passage it holds (prefixed by that role) is new text
+that is embedded for real.
 From 100x on, copies repeat editions 0-99 with one added closing line each ("Reprint n ..."): the 1,000x corpus
 is built as an update of the 100x index, and its passages that repeat the 100x guides' text keep their vectors
 (only new text is embedded). Builds and queries each run in their own process, so memory figures are theirs.
@@ -41,7 +42,7 @@ def make_corpus(factor: int, dest: Path) -> int:
         title, rest = text.split("\n", 1)
         for k in range(factor):
             edition = k % EDITIONS
-            copy = (f"{title} (edition {edition})" if edition else title) + "\n" + rest
+            copy = (f"Edition {edition} {title}" if edition else title) + "\n" + rest
             if k >= EDITIONS:
                 copy += f"\nReprint {k // EDITIONS} of this edition, made for careerbot's scale benchmark.\n"
             name = guide.name if k == 0 else f"{guide.stem}-{k:04d}.txt"

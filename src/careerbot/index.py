@@ -116,16 +116,18 @@ def unit_passage(unit: UnitRecord | Unit, title: str) -> str:
 
 
 def _faiss_of(vectors: np.ndarray, dim: int):
-    """Exact inner-product search while it is fast; past APPROXIMATE_FROM vectors, an inverted-file index that
-    compares the question with the vectors of its NPROBE nearest clusters only."""
+    """Vectors stored as float16 (half the memory; inner products move by about 1e-5). Exact inner-product
+    search while it is fast; past APPROXIMATE_FROM vectors, an inverted-file index that compares the question
+    with the vectors of its NPROBE nearest clusters only."""
     import faiss
 
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    fp16 = faiss.ScalarQuantizer.QT_fp16
     if len(vectors) < APPROXIMATE_FROM:
-        index = faiss.IndexFlatIP(dim)
+        index = faiss.IndexScalarQuantizer(dim, fp16, faiss.METRIC_INNER_PRODUCT)
     else:
         clusters = int(2 * np.sqrt(len(vectors)))
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, clusters, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dim), dim, clusters, fp16, faiss.METRIC_INNER_PRODUCT)
         sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), clusters * 64), replace=False)
         index.cp.verbose = False
         index.train(vectors[np.sort(sample)])
@@ -553,7 +555,7 @@ def _read_faiss(path: Path):
     import faiss
 
     with open(path, "rb") as f:
-        exact = f.read(4) == b"IxFI"  # IndexFlatIP's tag
+        exact = f.read(4) == b"IxSQ"  # IndexScalarQuantizer's tag
     index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if exact else 0)
     if isinstance(index, faiss.IndexIVF):
         index.make_direct_map()

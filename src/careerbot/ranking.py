@@ -63,9 +63,10 @@ def defined_acronyms(text: str) -> frozenset[str]:
 class UnitSignals:
     """What can be known of a unit before any question: its kind, words and the acronyms it defines."""
 
-    stems: frozenset[str]
+    stems: tuple[str, ...]  # distinct stems of its text
     section_stems: frozenset[str]
-    words: frozenset[str]  # lower-case words of the unit and its section, for places
+    text: str
+    section: str
     levels: frozenset[str]
     defines: frozenset[str]  # lower-case acronyms the unit spells out: "(CPA)"
     kind: str
@@ -73,14 +74,18 @@ class UnitSignals:
     section_question: bool
     listed: bool = False  # an item of a list, a list on its own, or the sentence that introduces one
 
+    @property
+    def words(self) -> frozenset[str]:
+        """Lower-case words of the unit and its section, for places (asked for only when a question names one)."""
+        return frozenset(re.findall(r"[a-z]+", f"{self.section} {self.text}".lower()))
 
-def unit_signals(text: str, section: str, kind: str, stems: list[str], section_stems: list[str],
+
+def unit_signals(text: str, section: str, kind: str, stems: list[str], section_stems: frozenset[str],
                  listed: bool = False) -> UnitSignals:
-    """Precompute a unit's question-independent signals; `listed` when it can be quoted as a list."""
+    """A unit's question-independent signals; `listed` when it can be quoted as a list."""
     head = re.findall(r"[a-z]+", text[:80].lower())
     return UnitSignals(
-        stems=frozenset(stems), section_stems=frozenset(section_stems),
-        words=frozenset(re.findall(r"[a-z]+", f"{section} {text}".lower())),
+        stems=tuple(dict.fromkeys(stems)), section_stems=section_stems, text=text, section=section,
         levels=frozenset(w for w in head if w in LEVEL_WORDS),
         defines=defined_acronyms(text),
         kind=kind, short=len(text) < 40, section_question=section.endswith("?"), listed=listed,
@@ -95,6 +100,7 @@ def features(sig: UnitSignals, offers: frozenset[str], question: Question, q_ste
     figure_wanted = wanted & FIGURE_INTENTS
     q_levels = question.levels
     n = max(1, len(q_stems))
+    place = bool(places) and any(set(p.split()) <= sig.words for p in places)
     return [
         dense, chunk, lexical,
         len(wanted & has) / len(wanted) if wanted else 0.0,
@@ -109,11 +115,11 @@ def features(sig: UnitSignals, offers: frozenset[str], question: Question, q_ste
         1.0 if sig.kind == "item" else 0.0,
         1.0 if sig.short else 0.0,
         1.0 if sig.section_question else 0.0,
-        len(q_stems & sig.stems) / n,
+        len(q_stems.intersection(sig.stems)) / n,
         len(q_stems & sig.section_stems) / n,
         1.0 if "define" in wanted and sig.defines & set(question.words) else 0.0,
-        1.0 if places and any(set(p.split()) <= sig.words for p in places) else 0.0,
-        1.0 if places and not any(set(p.split()) <= sig.words for p in places) else 0.0,
+        1.0 if place else 0.0,
+        1.0 if places and not place else 0.0,
         1.0 if question.wants_list and sig.listed else 0.0,
     ]
 

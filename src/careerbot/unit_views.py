@@ -47,12 +47,12 @@ class Signals:
     def __init__(self, records: Records):
         self._records = records
         self._flags = records.units.column("flags")
-        self._section_stems = lru_cache(maxsize=CACHED)(lambda section: tuple(tokenize([section])[0]))
+        self._section_stems = lru_cache(maxsize=CACHED)(lambda section: frozenset(tokenize([section])[0]))
         self._of = lru_cache(maxsize=CACHED)(self._compute)
 
     def _compute(self, i: int) -> UnitSignals:
         u = self._records.units[i]
-        return unit_signals(u.text, u.section, u.kind, self._records.unit_stems(i), list(self._section_stems(u.section)),
+        return unit_signals(u.text, u.section, u.kind, self._records.unit_stems(i), self._section_stems(u.section),
                             bool(self._flags[i] & LISTED))
 
     def __getitem__(self, i: int) -> UnitSignals:
