@@ -282,8 +282,10 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
     titles = {d.source: d.title for d in fresh}
     passages = [chunk_passage(c, titles[c.source]) for c in chunks] + \
                [unit_passage(u, titles[u.source]) for u in units]
+    made: dict = {}  # the record of an export this build makes to embed with
     vectors, embedded = _embed(passages, _previous_vectors(old) if old and fresh else {}, progress,
-                               lambda done, total: step("embedding passages", done, total))
+                               lambda done, total: step("embedding passages", done, total),
+                               lambda: _passage_encoder(old, _encoder_check_texts(units, titles), made))
     step("writing the index")
     dim = vectors.shape[1] if embedded else int(old.manifest["dimension"]) if old else _model_dimension()
     vectors = vectors.reshape(len(passages), dim)
@@ -311,7 +313,7 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
                                          sorted({u.section for u in units})))
     check_texts = _encoder_check_texts(units, manifest_titles(manifest))
     _write(settings.index, manifest, [d.source for d in docs], chunks, units, derived, chunk_vecs, unit_vecs,
-           dim, check_texts, _exported_encoder(old))
+           dim, check_texts, _exported_encoder(old), made)
     removed = len(set(old_docs) - {d.source for d in docs})
     added = sum(1 for d in fresh if d.source not in old_docs)
     return BuildReport(len(docs), len(chunks), len(units), time.perf_counter() - started, skipped,
@@ -326,17 +328,34 @@ def _model_dimension() -> int:
 
 
 def _embed(passages: list[str], known: dict[str, np.ndarray], progress: bool,
-           on_batch: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, int]:
+           on_batch: Callable[[int, int], None] | None = None,
+           encoder: Callable[[], Callable[[list[str]], np.ndarray] | None] = lambda: None) -> tuple[np.ndarray, int]:
     """Vectors for the passages, and how many texts were embedded for them: a passage whose very text was
-    embedded by the previous build keeps its vector, and each other distinct text is embedded once."""
+    embedded by the previous build keeps its vector, and each other distinct text is embedded once (by
+    `encoder()`'s encoder when it gives one, else by sentence-transformers)."""
     todo = list(dict.fromkeys(p for p in passages if p not in known))
     if todo:
         from .embedding import encode
 
-        known = {**known, **dict(zip(todo, encode(todo, progress=progress, on_batch=on_batch)))}
+        from .onnx_encoder import BUILD_BATCH
+
+        onnx = encoder()
+        vectors = encode(todo, progress=progress, on_batch=on_batch, encoder=onnx,
+                         **({"batch_size": BUILD_BATCH} if onnx else {}))
+        known = {**known, **dict(zip(todo, vectors))}
     if not passages:
         return np.zeros((0, 0), np.float32), 0
     return np.vstack([known[p] for p in passages]).astype(np.float32, copy=False), len(todo)
+
+
+def _passage_encoder(old: "Index | None", check_texts: list[str], made: dict):
+    """The ONNX export to embed passages with (onnx_encoder.passage_encoder), or None for torch."""
+    from .onnx_encoder import passage_encoder
+
+    try:
+        return passage_encoder(check_texts, _exported_encoder(old), made)
+    except Exception:  # noqa: BLE001 - onnxruntime's own errors: a damaged export; torch embeds instead
+        return None
 
 
 def _previous_vectors(old: Index) -> dict[str, np.ndarray]:
@@ -418,10 +437,11 @@ def _exported_encoder(old: Index | None) -> dict | None:
     return {"record": record, "files": {name: files[name] for name in ENCODER_FILES}, "from": old.path}
 
 
-def _add_encoder(folder: Path, manifest: dict, check_texts: list[str], previous: dict | None) -> None:
+def _add_encoder(folder: Path, manifest: dict, check_texts: list[str], previous: dict | None, made: dict) -> None:
     """Put the ONNX query encoder into `folder`: the previous index's (hard-linked), else a checked export of
-    this model kept from an earlier build (onnx_encoder.cache_dir), else a fresh, checked export (then kept).
-    When the export fails, the index is still complete and questions are encoded with torch."""
+    this model kept in the cache (onnx_encoder.cache_dir: by an earlier build, or by this one, whose record is
+    `made`), else a fresh, checked export (then kept). When the export fails, the index is still complete and
+    questions are encoded with torch."""
     from .onnx_encoder import ExportError, cached_export, export, keep_export
 
     if previous:
@@ -433,6 +453,8 @@ def _add_encoder(folder: Path, manifest: dict, check_texts: list[str], previous:
     cached = cached_export(folder)  # checked when it was made: the same model, exporter and code
     if cached is not None:
         manifest["query_encoder"], hashes = cached
+        if made:  # exported by this build, not an earlier one's
+            manifest["query_encoder"] = made
         manifest["files"].update(hashes)
         return
     try:
@@ -455,7 +477,7 @@ def _link_or_copy(source: Path, dest: Path) -> None:
 
 
 def _write(target: Path, manifest: dict, sources: list[str], chunks, units, derived: "knowledge.Derived", chunk_vecs,
-           unit_vecs, dim: int, check_texts: list[str], previous_encoder: dict | None) -> None:
+           unit_vecs, dim: int, check_texts: list[str], previous_encoder: dict | None, made: dict) -> None:
     """Write the index into a fresh folder beside `target`, then swap it in."""
     import faiss
 
@@ -478,7 +500,7 @@ def _write(target: Path, manifest: dict, sources: list[str], chunks, units, deri
         manifest["search"] = {"chunks": search_kind(chunk_index), "units": search_kind(unit_index)}
         names = [*DATA_FILES, *(f"{BM25_DIR}/{name}" for name in bm25_files)]
         manifest["files"] = {name: file_sha256(tmp / name) for name in names}
-        _add_encoder(tmp, manifest, check_texts, previous_encoder)
+        _add_encoder(tmp, manifest, check_texts, previous_encoder, made)
         manifest["sizes"] = {name: (tmp / name).stat().st_size for name in manifest["files"]}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         readme = target / "README.md"
