@@ -194,7 +194,13 @@ def build(settings: Settings, full: bool = False, progress: bool = True) -> Buil
 
     try:
         step("reading the guides")
-        return _build(settings, full, progress, step)
+        report = _build(settings, full, progress, step)
+        if settings.backend == "milvus":
+            from .milvus_backend import sync, uri_of
+
+            step("copying the vectors to Milvus")
+            sync(load(settings.index), Lexical.load(settings.index / BM25_DIR), uri_of(settings))
+        return report
     except OSError as exc:
         if exc.filename and not str(exc.filename).startswith(str(settings.index.parent)):
             raise

@@ -60,6 +60,15 @@ class Lexical:
 
         return cls(bm25s.BM25.load(str(folder), mmap=True, allow_pickle=False, show_progress=False))
 
+    def matrix(self) -> dict:
+        """The token-by-passage BM25 weights as bm25s keeps them (CSC: "data", "indices", "indptr")."""
+        return self._bm25.scores
+
+    def token_ids(self, tokens: list[str] | tuple[str, ...]) -> list[int]:
+        """The ids of the known tokens, in order, repeats kept (each adds its weight again, as in `scores`)."""
+        vocab = self._bm25.vocab_dict
+        return [vocab[t] for t in tokens if t in vocab]
+
     def scores(self, query_tokens: list[str] | tuple[str, ...]) -> np.ndarray:
         """BM25 score of every passage for the query's tokens (zeros when none is known)."""
         known = [t for t in query_tokens if t in self.vocabulary]

@@ -99,6 +99,15 @@ def _manifest_appears(index_dir: Path, seconds: float) -> bool:
     return True
 
 
+def _milvus(settings: Settings) -> str | None:
+    """The Milvus the index's vectors are searched in, or None for the index folder's FAISS files."""
+    if settings.backend != "milvus":
+        return None
+    from .milvus_backend import uri_of
+
+    return uri_of(settings)
+
+
 def engine_for(settings: Settings, changed: bool = False):
     """The loaded engine for this corpus and index: built if missing, reloaded if rebuilt, refreshed if stale.
     `changed` says the caller found the guides changed although their files look the same (a quote no longer
@@ -125,7 +134,8 @@ def engine_for(settings: Settings, changed: bool = False):
                 _build_or_wait(settings, f"the index in {settings.index} was built by another version of "
                                          "careerbot; building it again")
                 stamp = _stamp(settings.index)
-            loaded = _Loaded(load_engine(load(settings.index), _encoder_choice(), settings.corpus), stamp)
+            loaded = _Loaded(load_engine(load(settings.index), _encoder_choice(), settings.corpus, _milvus(settings)),
+                             stamp)
         if changed or is_stale(loaded.engine.index, settings.corpus):
             policy = _stale_policy()
             if policy == "error" or (changed and policy == "warn"):
@@ -137,7 +147,7 @@ def engine_for(settings: Settings, changed: bool = False):
                 child_build.start(settings, f"the guides in {settings.corpus} changed; updating the index")
             else:
                 _build_or_wait(settings, f"the guides in {settings.corpus} changed; updating the index")
-                engine = load_engine(load(settings.index), _encoder_choice(), settings.corpus)
+                engine = load_engine(load(settings.index), _encoder_choice(), settings.corpus, _milvus(settings))
                 loaded = _Loaded(engine, _stamp(settings.index))
         _cache[key] = loaded
         return loaded.engine

@@ -23,11 +23,13 @@ from .lexical import Lexical, text_tokens, tokenize, words
 from .conversation import Lexicon, lexicon
 from .coverage import Coverage
 from .ranking import features, rank_scores
+from .search import Hits, faiss_hits
 from .terms import Reader
 
 DENSE_K = 48
 LEXICAL_K = 24
-CHUNK_K = 8
+CHUNK_K = 8  # the nearest chunks whose units all become candidates
+CHUNK_SEARCH_K = 32  # the nearest chunks whose similarity is known without another look-up
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Engine:
     signals: unit_views.Signals  # signals[i]: what is known of unit i before any question
     chunk_units: unit_views.ChunkUnits  # chunk_units[k]: the units chunk k holds
     encode: Callable[[list[str]], np.ndarray]  # question texts -> unit vectors (ONNX, or torch as a fallback)
+    search: Callable[[np.ndarray, tuple[str, ...], "list[int] | None"], Hits]  # (vector, stems, guides) -> Hits
     lists: unit_views.Runs  # lists[n]: run n of list items under one heading
     list_of: unit_views.Runs  # list_of.get(i): the run unit i is an item of
     corpus: Path | None = None  # where the guides' text is read, to quote a list whole
@@ -105,10 +108,11 @@ def query_encoder(index: Index, choice: str = "auto") -> Callable[[list[str]], n
     return encode
 
 
-def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None) -> Engine:
+def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None, milvus: str | None = None) -> Engine:
     """Prepare an index for answering: its BM25 index, the per-unit views, what the build learned of the
     corpus, and the query encoder (see `query_encoder`); `corpus` is where the indexed guides are, to quote
-    whole lists. Nothing here is computed per unit: every per-unit fact is read when a question needs it."""
+    whole lists; `milvus`, the URI of the Milvus that searches its vectors (else its own FAISS files).
+    Nothing here is computed per unit: every per-unit fact is read when a question needs it."""
     try:
         lexical = Lexical.load(index.path / BM25_DIR)
         known = knowledge.load(index.path)
@@ -135,6 +139,7 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
         signals=unit_views.Signals(records),
         chunk_units=unit_views.ChunkUnits(records),
         encode=query_encoder(index, encoder),
+        search=_searcher(index, lexical, milvus),
         lists=runs,
         list_of=runs,
         corpus=corpus,
@@ -150,22 +155,16 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None)
     )
 
 
-def _search(faiss_index, qvec: np.ndarray, k: int, allowed: np.ndarray | None):
-    import faiss
+def _searcher(index: Index, lexical: Lexical, milvus: str | None):
+    """(question vector, stems, guides) -> Hits, on the index's FAISS files or in Milvus."""
+    if milvus is None:
+        return lambda qvec, q_tokens, sources: faiss_hits(index, lexical, qvec, q_tokens, DENSE_K, CHUNK_SEARCH_K,
+                                                          LEXICAL_K, sources)
+    from . import milvus_backend
 
-    k = min(k, faiss_index.ntotal)
-    if k <= 0:
-        return np.zeros(0, np.float32), np.zeros(0, np.int64)
-    params = None
-    if allowed is not None:
-        if len(allowed) == 0:
-            return np.zeros(0, np.float32), np.zeros(0, np.int64)
-        selector = faiss.IDSelectorBatch(allowed)
-        params = faiss.SearchParametersIVF(sel=selector, nprobe=faiss_index.nprobe) \
-            if isinstance(faiss_index, faiss.IndexIVF) else faiss.SearchParameters(sel=selector)
-    scores, ids = faiss_index.search(qvec.reshape(1, -1), k, params=params)
-    keep = ids[0] >= 0
-    return scores[0][keep], ids[0][keep]
+    milvus_backend.check(index, milvus)
+    return lambda qvec, q_tokens, sources: milvus_backend.hits(milvus, lexical, qvec, q_tokens, DENSE_K,
+                                                               CHUNK_SEARCH_K, LEXICAL_K, sources)
 
 
 @lru_cache(maxsize=1)
@@ -196,42 +195,28 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
                places: frozenset[str] = frozenset()) -> list[Candidate]:
     """Units worth considering for the answer, best first; `places` are those the question names."""
     idx = engine.index
-    allowed_units = allowed_chunks = None
-    if sources is not None:
-        wanted = [k for k, s in enumerate(idx.records.sources) if s in sources]
-        allowed_units = np.flatnonzero(np.isin(idx.units.column("source"), wanted)).astype(np.int64)
-        allowed_chunks = np.flatnonzero(np.isin(idx.chunks.column("source"), wanted)).astype(np.int64)
+    wanted = None if sources is None else [k for k, s in enumerate(idx.records.sources) if s in sources]
+    q_tokens = text_tokens(question.text)
+    hits = engine.search(qvec, q_tokens, wanted)
 
     found: dict[int, Candidate] = {}
-    dense_scores, dense_ids = _search(idx.unit_vectors, qvec, DENSE_K, allowed_units)
-    for s, i in zip(dense_scores, dense_ids):
-        found.setdefault(int(i), Candidate(int(i))).dense = float(s)
-
-    chunk_scores, chunk_ids = _search(idx.chunk_vectors, qvec, max(CHUNK_K, 32), allowed_chunks)
-    chunk_sim = {int(i): float(s) for s, i in zip(chunk_scores, chunk_ids)}
-    top_chunks = set(list(chunk_sim)[:CHUNK_K])
-
-    q_tokens = text_tokens(question.text)
-    lex = engine.lexical.scores(q_tokens)
-    if allowed_units is not None:
-        mask = np.zeros_like(lex, dtype=bool)
-        mask[allowed_units] = True
-        lex = np.where(mask, lex, 0.0)
-    top_lex = float(lex.max()) if lex.size else 0.0
-    if top_lex > 0:
-        for i in np.argsort(-lex)[:LEXICAL_K]:
-            if lex[i] <= 0:
-                break
-            found.setdefault(int(i), Candidate(int(i)))
-    for k in top_chunks:
+    for i, s in hits.units:
+        found.setdefault(i, Candidate(i)).dense = s
+    chunk_sim = dict(hits.chunks)
+    for i, _ in hits.lexical:
+        found.setdefault(i, Candidate(i))
+    for k, _ in hits.chunks[:CHUNK_K]:
         for i in engine.chunk_units[k]:
             found.setdefault(i, Candidate(i))
 
     missing_dense = [c for c in found.values() if c.dense == 0.0]
-    if missing_dense:
-        vecs = np.vstack([idx.unit_vectors.reconstruct(c.unit) for c in missing_dense])
-        for c, s in zip(missing_dense, vecs @ qvec):
-            c.dense = float(s)
+    for c, s in zip(missing_dense, hits.unit_dense([c.unit for c in missing_dense])):
+        c.dense = float(s)
+    missing_chunks = list(dict.fromkeys(idx.units[c.unit].chunk for c in found.values()
+                                        if idx.units[c.unit].chunk not in chunk_sim))
+    chunk_sim.update(zip(missing_chunks, map(float, hits.chunk_dense(missing_chunks))))
+    lexical = dict(zip(found, map(float, hits.unit_lexical(list(found)))))
+    top_lex = hits.top_lexical
     named = named_guides(engine, question)
     q_stems = frozenset(q_tokens)
     # a section on the asked topic that the named role's guides lack: there, another guide answers
@@ -240,10 +225,8 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
     named_best = max((h for i, h in headed.items() if idx.units[i].source in named), default=0)
     for c in found.values():
         u = idx.units[c.unit]
-        if u.chunk not in chunk_sim:
-            chunk_sim[u.chunk] = float(idx.chunk_vectors.reconstruct(u.chunk) @ qvec)
         c.chunk = chunk_sim[u.chunk]
-        c.lexical = float(lex[c.unit] / top_lex) if top_lex > 0 else 0.0
+        c.lexical = lexical[c.unit] / top_lex if top_lex > 0 else 0.0
         role = role_match(named, u.source)
         if role == 0.0 and headed[c.unit] > named_best:
             role = 0.5
@@ -251,7 +234,8 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
                               c.lexical, role, places)
     for c, score in zip(found.values(), rank_scores([c.features for c in found.values()])):
         c.score = float(score)
-    ranked = sorted((c for c in found.values() if c.unit not in engine.chrome), key=lambda c: -c.score)
+    # ties (copies of one sentence) go to the first in the guides, whichever search found it first
+    ranked = sorted((c for c in found.values() if c.unit not in engine.chrome), key=lambda c: (-c.score, c.unit))
     seen: set[int] = set()
     unique = []
     for c in ranked:
