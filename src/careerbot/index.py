@@ -281,6 +281,8 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
     if not old:  # not reusable, but what it held still tells added from changed in the summary
         old_docs = {d.get("source"): d for d in _previous_documents(settings.index)}
     fresh = [d for d in docs if d.source not in kept]
+    if old and not fresh and [d.source for d in docs] == [d["source"] for d in old.manifest["documents"]]:
+        return _restamp(settings, old, docs, skipped, started)
 
     chunks, pieces = chunk_corpus(fresh, settings.chunk_size, settings.chunk_overlap)
     units = [UnitRecord(p.source, p.chunk, p.unit.start, p.unit.end, p.unit.kind, p.unit.section, p.unit.context,
@@ -325,6 +327,21 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
     return BuildReport(len(docs), len(chunks), len(units), time.perf_counter() - started, skipped,
                        added=added, changed=len(fresh) - added, removed=removed, unchanged=len(kept),
                        embedded=embedded)
+
+
+def _restamp(settings: Settings, old: Index, docs, skipped: list[Skipped], started: float) -> BuildReport:
+    """Nothing to index again (the same guides, text for text): record the guides' files as they are now in
+    the manifest, replaced whole, and keep every other file."""
+    stats = file_stats(settings.corpus)
+    manifest = {**old.manifest, "documents": [_document_record(d, stats, settings.corpus) for d in docs],
+                "skipped": [asdict(s) for s in skipped]}
+    tmp = settings.index / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, settings.index / MANIFEST)
+    return BuildReport(len(docs), len(old.chunks), len(old.units), time.perf_counter() - started, skipped,
+                       unchanged=len(docs))
 
 
 def _model_dimension() -> int:
