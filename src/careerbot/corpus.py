@@ -97,7 +97,7 @@ def file_stats(corpus: Path) -> dict[str, FileStat]:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     scan(entry.path, f"{prefix}{entry.name}/")
-                elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                elif entry.name.lower().endswith(SUFFIXES) and entry.is_file():
                     st = entry.stat()
                     found[prefix + entry.name] = FileStat.of(st)
 

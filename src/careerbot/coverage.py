@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # Words of a title that are about the page, not the role: "Complete X Career Guide 2025", "X Handbook"
 TITLE_NOISE = re.compile(
@@ -140,9 +141,13 @@ class Coverage:
     topics: list[str] = field(default_factory=list)  # labels of topics many passages offer: "pay", "education"
     examples: dict[str, list[str]] = field(default_factory=dict)  # topic -> questions the guides answer
 
+    @cached_property
+    def _plurals(self) -> list[str]:
+        return list(dict.fromkeys(plural(r) for r in self.roles.values() if r))
+
     def role_names(self, limit: int = 4) -> str:
         """The roles as a phrase: "welders, plumbers and 3 more careers"."""
-        names = list(dict.fromkeys(plural(r) for r in self.roles.values() if r))
+        names = self._plurals
         if not names:
             return "the careers in these guides"
         shown = names[:limit]
