@@ -178,7 +178,7 @@ def run(factors: list[int], work: Path, gold: Path) -> list[dict]:
 def table(rows: list[dict]) -> str:
     """The builds, then the queries; a row's growth is per passage added since the first row."""
     head = ["corpus", "MB of text", "guides", "passages", "build", "build s", "passages/s", "build peak MiB",
-            "no-change s", "one figure s", "index MiB"]
+            "no-change s", "one figure s", "index MiB (without the encoder)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         b = r["build"]

@@ -123,8 +123,9 @@ class Table(Sequence):
             yield self._make(row)
 
     def column(self, name: str) -> np.ndarray:
-        """One field of every record, as an array (memory-mapped)."""
-        return self._rows[name]
+        """One field of every record, as an array (memory-mapped; a plain ndarray view, which numpy indexes
+        without np.memmap's Python-level __getitem__)."""
+        return self._rows[name].view(np.ndarray)
 
 
 class Records:

@@ -1,13 +1,13 @@
-"""Find the answer units that best match a question: dense (FAISS) and lexical (BM25) search, fused.
+"""Find the answer units that best match a question: dense and lexical (BM25) search, fused.
 
-Candidates come from dense search over units, dense search over chunks and BM25 over units. Each one is
+Candidates come from dense search over units, dense search over chunks and BM25 over units (search.py: the
+index's FAISS and BM25 files, or Milvus). Each one is
 scored by the learned ranker (ranking.py) from its own vector's similarity to the question, its chunk's,
 its BM25 score, whether it offers what the question asks for (an amount, a degree...), and whether its
 guide is about the role the question names.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path

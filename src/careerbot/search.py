@@ -46,7 +46,7 @@ def _reconstructed(faiss_index, qvec: np.ndarray) -> Scores:
     def scores(ids: list[int]) -> np.ndarray:
         if not ids:
             return np.zeros(0, np.float32)
-        return np.vstack([faiss_index.reconstruct(int(i)) for i in ids]) @ qvec
+        return faiss_index.reconstruct_batch(np.asarray(ids, dtype=np.int64)) @ qvec
     return scores
 
 
