@@ -72,7 +72,7 @@ class Index:
     units: "records.Table"  # of UnitRecord
     chunk_vectors: "object"  # faiss.Index
     unit_vectors: "object"  # faiss.Index
-    records: "records.Records | None" = None
+    records: "records.Records"  # the columns `chunks` and `units` read from
     titles: dict[str, str] = field(default_factory=dict)
     by_file: dict[str, dict] = field(default_factory=dict)  # manifest documents by corpus file (origin or source)
     files: frozenset[str] = frozenset()  # every corpus file the build saw, indexed or skipped

@@ -89,9 +89,10 @@ def _create(milvus, name: str, dim: int, sparse: bool) -> None:
     milvus.create_collection(name, schema=schema, index_params=params)
 
 
-def _rows_of_bm25(lexical, n: int) -> list[dict[int, float]]:
-    """Each unit's BM25 weights by token id, from the BM25 index's token-by-unit score matrix: a question's
-    BM25 score for a unit is the sum of its tokens' weights, the inner product Milvus computes."""
+def _bm25_rows(lexical, n: int):
+    """unit -> its BM25 weights by token id, read from the BM25 index's token-by-unit score matrix (re-sorted
+    by unit once): a question's BM25 score for a unit is the sum of its tokens' weights, the inner product
+    Milvus computes."""
     scores = lexical.matrix()
     indptr = np.asarray(scores["indptr"])
     tokens = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
@@ -99,7 +100,7 @@ def _rows_of_bm25(lexical, n: int) -> list[dict[int, float]]:
     order = np.argsort(units, kind="stable")
     units, tokens, weights = units[order], tokens[order], np.asarray(scores["data"])[order]
     bounds = np.searchsorted(units, np.arange(n + 1))
-    return [dict(zip(tokens[a:b].tolist(), weights[a:b].tolist())) for a, b in zip(bounds[:-1], bounds[1:])]
+    return lambda i: dict(zip(tokens[bounds[i]:bounds[i + 1]].tolist(), weights[bounds[i]:bounds[i + 1]].tolist()))
 
 
 def sync(index, lexical, uri: str) -> None:
@@ -121,7 +122,7 @@ def _sync(milvus, index, lexical) -> None:
         if not milvus.has_collection(name):
             _create(milvus, name, dim, sparse=kind == "units")
         n = faiss_index.ntotal
-        sparse = _rows_of_bm25(lexical, n) if kind == "units" else None
+        sparse = _bm25_rows(lexical, n) if kind == "units" else None
         for start in range(0, n, BATCH):
             end = min(n, start + BATCH)
             vectors = faiss_index.reconstruct_n(start, end - start)
@@ -129,7 +130,7 @@ def _sync(milvus, index, lexical) -> None:
                     for i in range(start, end)]
             if sparse is not None:
                 for row in rows:
-                    row["sparse"] = sparse[row["pos"]]
+                    row["sparse"] = sparse(row["pos"])
             milvus.upsert(name, rows)
         milvus.delete(name, filter=f"pos >= {n}")
         milvus.flush(name)
@@ -166,18 +167,19 @@ def _hits(milvus, uri: str, lexical, qvec: np.ndarray, q_tokens: tuple[str, ...]
     where = "" if sources is None else f"source in {sorted(sources)}"
     vector = qvec.astype(np.float32).tolist()
     query = {int(t): float(c) for t, c in Counter(lexical.token_ids(q_tokens)).items()}
-    with _lock:  # one client, many threads: its calls one at a time
-        def search(name: str, data, field: str, k: int, params: dict) -> list[tuple[int, float]]:
-            if k <= 0 or sources == []:
-                return []
+
+    def search(name: str, data, field: str, k: int, params: dict) -> list[tuple[int, float]]:
+        if k <= 0 or sources == []:
+            return []
+        with _lock:  # one client, many threads: its calls one at a time
             found = milvus.search(name, data=[data], anns_field=field, limit=k, filter=where,
                                   search_params={"metric_type": "IP", "params": params})
-            return [(int(h["pos"] if "pos" in h else h["id"]), float(h["distance"])) for h in found[0]]
+        return [(int(h["pos"] if "pos" in h else h["id"]), float(h["distance"])) for h in found[0]]
 
-        dense_units = search(units_name, vector, "vector", units_k, {})
-        dense_chunks = search(chunks_name, vector, "vector", chunks_k, {})
-        lexical_units = [(i, s) for i, s in search(units_name, query, "sparse", lexical_k,
-                                                   {"drop_ratio_search": 0.0}) if s > 0] if query else []
+    dense_units = search(units_name, vector, "vector", units_k, {})
+    dense_chunks = search(chunks_name, vector, "vector", chunks_k, {})
+    lexical_units = [(i, s) for i, s in search(units_name, query, "sparse", lexical_k,
+                                               {"drop_ratio_search": 0.0}) if s > 0] if query else []
 
     fetched: dict[tuple[str, int], dict] = {}
 
