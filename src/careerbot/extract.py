@@ -9,7 +9,7 @@ from .corpus import current_text
 from .intent import FIGURE_INTENTS, Question, pay_periods
 from .ranking import FEATURES, answer_probability, decline_threshold, decline_vector
 from .retrieve import Candidate, Engine
-from .terms import Reading, named_places
+from .terms import Reading, named_places, place_in
 
 LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list up to this long
 LEANING_MAX_CHARS = 480  # a sentence is quoted with those it leans on up to this long
@@ -29,6 +29,12 @@ JOB_WORDS = re.compile(
     r"\b(?:career|careers|job|jobs|work|working|salary|salaries|pay|paid|wages?|earn\w*|degree|certif\w*|licen[cs]\w*|"
     r"hire|hired|hiring|employ\w*|role|roles|position|become|training|apprentice\w*|shifts?|promotion|"
     r"manager|management|profession\w*|occupation\w*|patients?|clients?)\b", re.I)
+
+_CREDENTIAL_WORD = r"(?:certif\w*|certs?|credentials?|licen[cs]\w*|exams?|examination|designation|registration)"
+# An acronym beside a credential word: "the PMP exam", "RHIA certification", "certified as a CWI"
+CREDENTIAL_NAMED = re.compile(rf"\b([A-Z][A-Z0-9]{{1,6}})\b(?=[\s-]+{_CREDENTIAL_WORD}\b)|"
+                              rf"\b{_CREDENTIAL_WORD}(?:\s+(?:as|of|in|for|called|the|an?)){{0,2}}\s+([A-Z][A-Z0-9]{{1,6}})\b")
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -84,11 +90,20 @@ def unknown_specifics(engine: Engine, question: Question) -> bool:
     """A figure asked for a place no guide mentions ("pay in Texas"), or a credential asked about by an
     acronym no guide uses ("is the PMP worth it"): the guides cannot answer for it."""
     known = engine.reader.vocabulary
-    if question.intents & {"salary", "cost"} and any(not all(w in known for w in p.split())
-                                                      for p in named_places(question.text)):
+    if question.intents & {"salary", "cost"} and any(place_in(p, known) is None for p in named_places(question.text)):
         return True
-    acronyms = re.findall(r"\b[A-Z][A-Z0-9]{1,6}\b", question.text)
-    return "certification" in question.intents and any(a.lower() not in known for a in acronyms)
+    return "certification" in question.intents and any(a.lower() not in known and a.lower() not in engine.lexicon.initials
+                                                       for a in credentials_named(question.text))
+
+
+def credentials_named(text: str) -> list[str]:
+    """The acronyms a question may name as credentials: those beside a credential word ("the PMP exam",
+    "CPA certification") and rare ones ("renew the CPHQ"); not a common abbreviation in passing ("an EV
+    charger job: which cert...", "salary in the USA")."""
+    from .terms import RARE_ZIPF, zipf
+
+    beside = {m.group(1) or m.group(2) for m in CREDENTIAL_NAMED.finditer(text)}
+    return [a for a in re.findall(r"\b[A-Z][A-Z0-9]{1,6}\b", text) if a in beside or zipf(a.lower()) < RARE_ZIPF]
 
 
 def outside_scope(engine: Engine, question: Question) -> bool:
@@ -99,12 +114,14 @@ def outside_scope(engine: Engine, question: Question) -> bool:
 
 def on_topic(engine: Engine, question: Question) -> bool:
     """Whether a question uses any word that ties it to the guides (a topic, a heading word, what it asks
-    for) or a rare term they use (an acronym a guide spells out): "capital of Australia" uses none."""
+    for), a credential acronym they use, or a rare term they use: "capital of Australia" uses none."""
     from .lexical import text_tokens
     from .terms import RARE_ZIPF, zipf
 
     if set(text_tokens(question.text)) & engine.anchors:
         return True
+    if any(a.lower() in engine.credentials for a in re.findall(r"\b[A-Z][A-Z0-9]{1,6}\b", question.text)):
+        return True  # a credential the guides name: "what does NATE stand for"
     known = engine.reader.vocabulary
     return any(w in known and zipf(w) < RARE_ZIPF for w in re.findall(r"[a-z]+", question.text.lower()))
 

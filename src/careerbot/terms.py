@@ -109,11 +109,23 @@ class Reader:
             return word if found == lower else found
 
         mended = _WORD.sub(fix, text)
-        named = named_places(text)
-        specific += [p for p in named if not all(w in self.vocabulary for w in p.split())]
+        named = {p: place_in(p, self.vocabulary) for p in named_places(text)}
+        specific += [p for p, known in named.items() if known is None]
         specific += [y for y in _YEAR.findall(text) if y not in self.years]
-        known_places = frozenset(p for p in named if all(w in self.vocabulary for w in p.split()))
+        known_places = frozenset(known for known in named.values() if known is not None)
         return Reading(mended, tuple(unknown), tuple(dict.fromkeys(specific)), known_places)
+
+
+# Names of one country ("USA" where the guides write "United States"): general English, no career's
+PLACE_NAMES = (("united states", "usa", "america", "american", "u s"), ("united kingdom", "uk", "britain", "british",
+                                                                       "great britain", "england"))
+
+
+def place_in(place: str, vocabulary: frozenset[str]) -> str | None:
+    """The name the guides use for a place a question names (itself, or another name of the same
+    country: "USA" for guides that say "United States"), or None when they never name it."""
+    names = next((g for g in PLACE_NAMES if place in g), (place,))
+    return next((n for n in (place, *names) if all(w in vocabulary for w in n.split())), None)
 
 
 def named_places(text: str) -> list[str]:
