@@ -13,6 +13,7 @@ from .terms import Reading, named_places, place_in
 
 LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list up to this long
 LEANING_MAX_CHARS = 480  # a sentence is quoted with those it leans on up to this long
+TERSE_CHARS = 50  # a best sentence shorter than this is quoted with the one after it
 SECOND_GAP = 2.0  # a second unit joins when its log-odds are within this of the best unit's
 THIRD_GAP = 0.75  # and a third when within this
 DISAGREE_GAP = 5.0  # another guide's different figure joins when within this
@@ -150,6 +151,7 @@ def decline_signals(engine: Engine, question: Question, ranked: list[Candidate],
     cover = sum(1 for t in stems if t in guide) / max(1, len(stems))
     return decline_vector(best.features, best.score, second, len(reading.unknown), len(reading.specific),
                           len(question.words), hits, cover, bool(untitled_roles(engine, question)))
+
 
 
 def confidence(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading) -> float:
@@ -315,10 +317,26 @@ def _list_quote(engine: Engine, c: Candidate, scores: dict[int, float]) -> Quote
 
 def lead_quote(engine: Engine, question: Question, c: Candidate, ranked: list[Candidate]) -> Quote:
     """How the best unit is quoted: itself, or for a question asking for several things ("what soft
-    skills...") the list it is an item of or introduces; a unit that introduces a list always brings it."""
+    skills...") the list it is an item of or introduces; a unit that introduces a list always brings it;
+    a terse sentence ("Not from home, no.") brings the sentence after it, which says why or how."""
     wants_list = question.wants_list or _introduces(engine, c.unit) is not None  # "...oversee:" needs its list
     listed = _list_quote(engine, c, {k.unit: k.score for k in ranked}) if wants_list else None
-    return listed or _unit_quote(engine, c)
+    return listed or _with_next(engine, _unit_quote(engine, c))
+
+
+def _with_next(engine: Engine, quote: Quote) -> Quote:
+    """A quote shorter than TERSE_CHARS with the next sentence of its paragraph, when there is one."""
+    units = engine.index.units
+    u = units[quote.unit]
+    if quote.end - quote.start >= TERSE_CHARS or u.kind != "sentence" or quote.unit + 1 >= len(units):
+        return quote
+    nxt = units[quote.unit + 1]
+    text = _document_text(engine, u.source) if nxt.source == u.source and nxt.section == u.section \
+        and nxt.kind == "sentence" and nxt.start >= quote.end else None
+    if text is None or text[nxt.start:nxt.end] != nxt.text or text[quote.start:quote.end] != quote.text \
+            or not re.fullmatch(r"[ \t]*\n?[ \t]*", text[quote.end:nxt.start]) or nxt.end - quote.start > LEANING_MAX_CHARS:
+        return quote
+    return Quote(quote.unit, quote.start, nxt.end, text[quote.start:nxt.end], quote.score)
 
 
 def quotes(engine: Engine, question: Question, chosen: list[Candidate], ranked: list[Candidate]) -> list[Quote]:
