@@ -4,7 +4,8 @@
 
 The corpora: the project's guides with the dev set (tests/data/qa.jsonl), and every guide set in
 bench/corpora/ with its own questions. The held-out sets about the project's guides (bench/data/) are never
-used. `--loco` first scores each guide set with weights fitted on all the other corpora (leave one out).
+used. `--loco` first scores each guide set with weights fitted on all the other corpora (leave one out). The guide
+sets in NEVER_FITTED are never used.
 
 Ranking: a softmax (listwise) linear ranker over the candidate units of each answerable gold question,
 trained to put its probability on the units whose quote (the unit, or the list a list question gets)
@@ -33,6 +34,7 @@ from careerbot.intent import read_question  # noqa: E402
 from careerbot.retrieve import candidates  # noqa: E402
 
 MAX_FALSE_DECLINES = 0.03
+NEVER_FITTED = ("transport-text",)  # guide sets kept out of every fit, to show careerbot on guides it never saw
 L2 = 1.0
 
 
@@ -83,7 +85,7 @@ def training_sets() -> dict[str, tuple]:
     from corpora import CORPORA, guide_sets, index_for
 
     sets = {"seeds": (ROOT / "corpus", None, ROOT / "tests" / "data" / "qa.jsonl")}
-    for name in guide_sets():
+    for name in [n for n in guide_sets() if n not in NEVER_FITTED]:
         guides = CORPORA / name / "guides"
         sets[name] = (guides, index_for(name, guides, rebuild=False), CORPORA / name / "questions.jsonl")
     return sets
