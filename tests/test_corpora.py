@@ -31,13 +31,13 @@ def ask_trades(trades_index):
 
 def test_trades_gold_questions_meet_their_floors(trades_index):
     """The handbook's own question set (written from the guides alone, five personas) stays answered.
-    Measured: key fact 76.4%, right guide 85.5%, answerable declined 12.7%, unanswerable declined 60.0%."""
+    Measured: key fact 85.5%, right guide 96.4%, answerable declined 3.6%, unanswerable declined 60.0%."""
     from careerbot.evaluate import evaluate, load_gold
 
     report = evaluate(load_gold(TRADES / "questions.jsonl"), corpus=TRADES / "guides", index=trades_index)["overall"]
-    assert report["key_fact"] >= 0.70
-    assert report["cited_guide"] >= 0.82
-    assert report["declined_answerable"] <= 0.18
+    assert report["key_fact"] >= 0.80
+    assert report["cited_guide"] >= 0.90
+    assert report["declined_answerable"] <= 0.08
     assert report["declined_unanswerable"] >= 0.50
 
 
@@ -132,3 +132,43 @@ def test_a_role_named_by_its_initials_or_a_short_form_is_answered_from_its_guide
         (tmp_path / name).write_text(text, encoding="utf-8")
     a = ask(question, corpus=tmp_path, index=tmp_path.parent / f"{tmp_path.name}-index")
     assert a.answered and a.citations[0].source == source and fact in a.text
+
+
+CRANE_GUIDES = {
+    "crane-operator.md": "# Crane Operator Career Guide\n\n## Pay\n\nIn the United States a crane operator earns a "
+                         "median of $63,340 a year.\n\n## Certification\n\nMost employers ask for the CCO "
+                         "certification, which takes a written exam and a practical exam.\n\n## Remote work\n\n"
+                         "Not from home, no. Every lift is run from the cab or a radio remote on the site itself.\n",
+    "rigger.md": "# Rigger Career Guide\n\n## Pay\n\nIn the United States a rigger earns a median of $52,150 a year."
+                 "\n\n## Training\n\nNew riggers learn knots, slings and load charts over a 12-week course.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def ask_cranes(tmp_path_factory):
+    from careerbot import ask
+
+    corpus = tmp_path_factory.mktemp("cranes")
+    for name, text in CRANE_GUIDES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    index = corpus.parent / f"{corpus.name}-index"
+    return lambda question: ask(question, corpus=corpus, index=index)
+
+
+def test_a_country_named_another_way_than_the_guides_name_it_is_answered(ask_cranes):
+    """ "USA" where the guides say "United States": the guides cover it."""
+    a = ask_cranes("how much do crane operators make in the USA?")
+    assert a.answered and a.citations[0].source == "crane-operator.md" and "$63,340" in a.text
+
+
+def test_an_abbreviation_in_passing_does_not_decline_a_certification_question(ask_cranes):
+    """ "QA" is who is hiring, not a credential the guides lack; a rare acronym beside "exam" still is."""
+    a = ask_cranes("Our QA team is hiring: which certification should a crane operator have?")
+    assert a.answered and "CCO" in a.text
+    unknown = ask_cranes("is the ZQXP exam worth it for crane operators?")
+    assert not unknown.answered
+
+
+def test_a_terse_answer_brings_the_sentence_that_explains_it(ask_cranes):
+    a = ask_cranes("Can crane operators work from home?")
+    assert a.answered and "Not from home, no. Every lift is run from the cab" in a.text
