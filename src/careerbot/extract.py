@@ -31,10 +31,11 @@ JOB_WORDS = re.compile(
     r"hire|hired|hiring|employ\w*|role|roles|position|become|training|apprentice\w*|shifts?|promotion|"
     r"manager|management|profession\w*|occupation\w*|patients?|clients?)\b", re.I)
 
+ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,6}\b")  # "PMP", "CWI", "RT", "USA"
 _CREDENTIAL_WORD = r"(?:certif\w*|certs?|credentials?|licen[cs]\w*|exams?|examination|designation|registration)"
 # An acronym beside a credential word: "the PMP exam", "RHIA certification", "certified as a CWI"
-CREDENTIAL_NAMED = re.compile(rf"\b([A-Z][A-Z0-9]{{1,6}})\b(?=[\s-]+{_CREDENTIAL_WORD}\b)|"
-                              rf"\b{_CREDENTIAL_WORD}(?:\s+(?:as|of|in|for|called|the|an?)){{0,2}}\s+([A-Z][A-Z0-9]{{1,6}})\b")
+CREDENTIAL_NAMED = re.compile(rf"({ACRONYM.pattern})(?=[\s-]+{_CREDENTIAL_WORD}\b)|"
+                              rf"\b{_CREDENTIAL_WORD}(?:\s+(?:as|of|in|for|called|the|an?)){{0,2}}\s+({ACRONYM.pattern})")
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ def unknown_specifics(engine: Engine, question: Question) -> bool:
     known = engine.reader.vocabulary
     if question.intents & {"salary", "cost"} and any(place_in(p, known) is None for p in named_places(question.text)):
         return True
-    return "certification" in question.intents and any(a.lower() not in known and a.lower() not in engine.lexicon.initials
+    initials = engine.lexicon.initials
+    return "certification" in question.intents and any(a.lower() not in known and a.lower() not in initials
                                                        for a in credentials_named(question.text))
 
 
@@ -104,7 +106,7 @@ def credentials_named(text: str) -> list[str]:
     from .terms import RARE_ZIPF, zipf
 
     beside = {m.group(1) or m.group(2) for m in CREDENTIAL_NAMED.finditer(text)}
-    return [a for a in re.findall(r"\b[A-Z][A-Z0-9]{1,6}\b", text) if a in beside or zipf(a.lower()) < RARE_ZIPF]
+    return [a for a in ACRONYM.findall(text) if a in beside or zipf(a.lower()) < RARE_ZIPF]
 
 
 def outside_scope(engine: Engine, question: Question) -> bool:
@@ -121,7 +123,7 @@ def on_topic(engine: Engine, question: Question) -> bool:
 
     if set(text_tokens(question.text)) & engine.anchors:
         return True
-    if any(a.lower() in engine.credentials for a in re.findall(r"\b[A-Z][A-Z0-9]{1,6}\b", question.text)):
+    if any(a.lower() in engine.credentials for a in ACRONYM.findall(question.text)):
         return True  # a credential the guides name: "what does NATE stand for"
     known = engine.reader.vocabulary
     return any(w in known and zipf(w) < RARE_ZIPF for w in re.findall(r"[a-z]+", question.text.lower()))
@@ -151,7 +153,6 @@ def decline_signals(engine: Engine, question: Question, ranked: list[Candidate],
     cover = sum(1 for t in stems if t in guide) / max(1, len(stems))
     return decline_vector(best.features, best.score, second, len(reading.unknown), len(reading.specific),
                           len(question.words), hits, cover, bool(untitled_roles(engine, question)))
-
 
 
 def confidence(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading) -> float:
@@ -334,7 +335,8 @@ def _with_next(engine: Engine, quote: Quote) -> Quote:
     text = _document_text(engine, u.source) if nxt.source == u.source and nxt.section == u.section \
         and nxt.kind == "sentence" and nxt.start >= quote.end else None
     if text is None or text[nxt.start:nxt.end] != nxt.text or text[quote.start:quote.end] != quote.text \
-            or not re.fullmatch(r"[ \t]*\n?[ \t]*", text[quote.end:nxt.start]) or nxt.end - quote.start > LEANING_MAX_CHARS:
+            or not re.fullmatch(r"[ \t]*\n?[ \t]*", text[quote.end:nxt.start]) \
+            or nxt.end - quote.start > LEANING_MAX_CHARS:
         return quote
     return Quote(quote.unit, quote.start, nxt.end, text[quote.start:nxt.end], quote.score)
 

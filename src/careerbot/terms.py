@@ -117,8 +117,8 @@ class Reader:
 
 
 # Names of one country ("USA" where the guides write "United States"): general English, no career's
-PLACE_NAMES = (("united states", "usa", "america", "american", "u s"), ("united kingdom", "uk", "britain", "british",
-                                                                       "great britain", "england"))
+PLACE_NAMES = (("united states", "usa", "america", "american", "u s"),
+               ("united kingdom", "uk", "britain", "british", "great britain", "england"))
 
 
 def place_in(place: str, vocabulary: frozenset[str]) -> str | None:
