@@ -133,7 +133,15 @@ def focus(text: str) -> str:
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
     if not any(s.endswith("?") for s in sentences):
         return text
-    return " ".join(s for s in sentences if not s.endswith((".", "!")))  # questions and trailing fragments
+    asked = [not s.endswith((".", "!")) for s in sentences]  # questions and trailing fragments
+    # a question that points back ("Who issues that one?") keeps the sentence it points to
+    kept = [a or (i + 1 < len(sentences) and asked[i + 1] and POINTS_BACK.search(sentences[i + 1]) is not None)
+            for i, a in enumerate(asked)]
+    return " ".join(s for s, k in zip(sentences, kept) if k)
+
+
+# Words by which a question points back at the sentence before it: general English, no career's
+POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those)\b", re.I)
 
 
 def answer_with(engine, text: str, sources: set[str] | None = None, history: list[Turn] | None = None):
