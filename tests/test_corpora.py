@@ -182,3 +182,9 @@ def test_a_question_that_points_back_keeps_the_sentence_it_points_to(ask_cranes)
     names who is meant (asked alone, it gets the riggers' course)."""
     a = ask_cranes("My cousin just started out as a crane operator. How long is their training?")
     assert a.answered and a.citations[0].source == "crane-operator.md" and "6 months" in a.text
+
+
+def test_a_role_followed_by_when_is_still_that_role(ask_cranes):
+    """ "become a crane operator one day": the role is the crane operator, not "day", so it is not declined."""
+    a = ask_cranes("What certification do I need if I want to become a crane operator one day?")
+    assert a.answered and "CCO" in a.text

@@ -27,7 +27,8 @@ ROLE_FRAMES = (
     re.compile(r"\b(?:become|becoming|work(?:ing|ed)? as|jobs? as|career as|hired as|employed as|"
                r"trained? as|training to be|studying to be|qualify as|licensed as)\s+"
                r"(?:an?\s+|the\s+)?" + _ROLE + r"(?=\s*(?:$|[?.!,;]|\s(?:in|at|for|with|and|or|if|after|before|"
-               r"without|when|like|than|is|are|job|jobs|role|career)\b))", re.I),
+               r"without|when|like|than|is|are|job|jobs|role|career|one day|some ?day|eventually|soon|later|"
+               r"next|this|within)\b))", re.I),
     re.compile(r"\b(?:do|does|did|can|could|would|will|should)\s+(?:an?\s+|the\s+|most\s+|all\s+|new\s+)?" + _ROLE
                + r"(?:\s+(?:typically|usually|normally|really|actually|generally|still))?"
                r"\s+(?:make|makes|earn|earns|get paid|take home|do all day|do every day|do on a|"
