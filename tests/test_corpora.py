@@ -188,3 +188,11 @@ def test_a_role_followed_by_when_is_still_that_role(ask_cranes):
     """ "become a crane operator one day": the role is the crane operator, not "day", so it is not declined."""
     a = ask_cranes("What certification do I need if I want to become a crane operator one day?")
     assert a.answered and "CCO" in a.text
+
+
+def test_where_the_asker_comes_from_is_not_the_place_asked_about(ask_cranes):
+    """ "I am from Poland": the guides need not name Poland to answer about pay in the United States."""
+    a = ask_cranes("how much do crane operators make in the United States? i am from poland and want to move there")
+    assert a.answered and "$63,340" in a.text
+    elsewhere = ask_cranes("how much do crane operators make in Poland?")
+    assert not elsewhere.answered

@@ -9,7 +9,7 @@ from .corpus import current_text
 from .intent import FIGURE_INTENTS, Question, pay_periods
 from .ranking import FEATURES, answer_probability, decline_threshold, decline_vector
 from .retrieve import Candidate, Engine
-from .terms import Reading, named_places, place_in
+from .terms import Reading, asked_places, place_in
 
 LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list up to this long
 LEANING_MAX_CHARS = 480  # a sentence is quoted with those it leans on up to this long
@@ -92,7 +92,7 @@ def unknown_specifics(engine: Engine, question: Question) -> bool:
     """A figure asked for a place no guide mentions ("pay in Texas"), or a credential asked about by an
     acronym no guide uses ("is the PMP worth it"): the guides cannot answer for it."""
     known = engine.reader.vocabulary
-    if question.intents & {"salary", "cost"} and any(place_in(p, known) is None for p in named_places(question.text)):
+    if question.intents & {"salary", "cost"} and any(place_in(p, known) is None for p in asked_places(question.text)):
         return True
     initials = engine.lexicon.initials
     return "certification" in question.intents and any(a.lower() not in known and a.lower() not in initials

@@ -109,7 +109,7 @@ class Reader:
             return word if found == lower else found
 
         mended = _WORD.sub(fix, text)
-        named = {p: place_in(p, self.vocabulary) for p in named_places(text)}
+        named = {p: place_in(p, self.vocabulary) for p in asked_places(text)}
         specific += [p for p, known in named.items() if known is None]
         specific += [y for y in _YEAR.findall(text) if y not in self.years]
         known_places = frozenset(known for known in named.values() if known is not None)
@@ -138,3 +138,16 @@ def named_places(text: str) -> list[str]:
             if name in places() and not any(name in longer for longer in found):
                 found.append(name)
     return found
+
+
+def asked_places(text: str) -> list[str]:
+    """The places a question asks about: those it names, less where the asker comes from ("i am from
+    Poland", "moving from Poland to the UK")."""
+    lowered = text.lower()
+
+    def origin(place: str) -> bool:
+        return all(re.search(r"\bfrom\s+(?:the\s+)?$", lowered[:m.start()])
+                   for m in re.finditer(rf"\b{re.escape(place)}\b", lowered))
+
+    return [p for p in named_places(text) if not origin(p)]
+
