@@ -14,7 +14,7 @@ from .terms import Reading, asked_places, place_in
 LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list up to this long
 LEANING_MAX_CHARS = 480  # a sentence is quoted with those it leans on up to this long
 TERSE_CHARS = 50  # a best sentence shorter than this is quoted with the one after it
-SECOND_GAP = 2.0  # a second unit joins when its log-odds are within this of the best unit's
+SECOND_GAP = 3.0  # a second unit joins when its log-odds are within this of the best unit's
 THIRD_GAP = 0.75  # and a third when within this
 DISAGREE_GAP = 5.0  # another guide's different figure joins when within this
 DEFINE_DEPTH = 10  # how far down the ranking a unit spelling out an asked acronym is looked for
