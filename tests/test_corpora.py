@@ -142,8 +142,8 @@ CRANE_GUIDES = {
                          "## Training\n\nThe training for new crane operators lasts 6 months, with a certified "
                          "operator beside them in the cab.\n",
     "rigger.md": "# Rigger Career Guide\n\n## Pay\n\nIn the United States a rigger earns a median of $52,150 a year."
-                 "\n\n## Training\n\nThe training course for new riggers lasts 12 weeks and covers knots, slings and load "
-                 "charts.\n",
+                 "\n\n## Training\n\nThe training course for new riggers lasts 12 weeks and covers knots, slings "
+                 "and load charts.\n",
 }
 
 

@@ -35,7 +35,8 @@ ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,6}\b")  # "PMP", "CWI", "RT", "USA"
 _CREDENTIAL_WORD = r"(?:certif\w*|certs?|credentials?|licen[cs]\w*|exams?|examination|designation|registration)"
 # An acronym beside a credential word: "the PMP exam", "RHIA certification", "certified as a CWI"
 CREDENTIAL_NAMED = re.compile(rf"({ACRONYM.pattern})(?=[\s-]+{_CREDENTIAL_WORD}\b)|"
-                              rf"\b{_CREDENTIAL_WORD}(?:\s+(?:as|of|in|for|called|the|an?)){{0,2}}\s+({ACRONYM.pattern})")
+                              rf"\b{_CREDENTIAL_WORD}(?:\s+(?:as|of|in|for|called|the|an?)){{0,2}}"
+                              rf"\s+({ACRONYM.pattern})")
 
 
 @dataclass(frozen=True)
