@@ -140,7 +140,8 @@ CRANE_GUIDES = {
                          "certification, which takes a written exam and a practical exam.\n\n## Remote work\n\n"
                          "Not from home, no. Every lift is run from the cab or a radio remote on the site itself.\n\n"
                          "## Training\n\nThe training for new crane operators lasts 6 months, with a certified "
-                         "operator beside them in the cab.\n",
+                         "operator beside them in the cab.\n\n## Career ladder\n\n| Role | Median pay |\n|---|---|\n"
+                         "| Crane Operator | $63,340 |\n| Crane Inspector | $78,500 |\n",
     "rigger.md": "# Rigger Career Guide\n\n## Pay\n\nIn the United States a rigger earns a median of $52,150 a year."
                  "\n\n## Training\n\nThe training course for new riggers lasts 12 weeks and covers knots, slings "
                  "and load charts.\n",
@@ -196,3 +197,12 @@ def test_where_the_asker_comes_from_is_not_the_place_asked_about(ask_cranes):
     assert a.answered and "$63,340" in a.text
     elsewhere = ask_cranes("how much do crane operators make in Poland?")
     assert not elsewhere.answered
+
+
+def test_a_rung_of_a_guides_career_that_it_names_is_answered(ask_cranes):
+    """ "Crane inspector" is no guide's title, but the crane operator's guide names it on its career ladder; a
+    "crane supervisor", which no guide names, is still declined."""
+    a = ask_cranes("how much does a crane inspector earn?")
+    assert a.answered and "$78,500" in a.text
+    assert not ask_cranes("how much does a crane supervisor earn?").answered
+

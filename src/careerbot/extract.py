@@ -79,8 +79,12 @@ def untitled_roles(engine: Engine, question: Question) -> list[str]:
     from .coverage import asked_roles, singular
     from .terms import places
 
+    distinctive = set().union(*engine.role_words.values()) if engine.role_words else set()
+
     def covered(role: str) -> bool:
         head = singular(role.split()[-1])
+        if head in engine.reader.vocabulary and any(singular(w) in distinctive for w in role.split()[:-1]):
+            return True  # a rung of a guide's career it names: "QA manager" in a guide about QA testers
         return (head in engine.scope_words or head in engine.credentials or role in places()
                 or head in places() or re.search(rf"\b{re.escape(head.upper())}\b", question.text) is not None
                 or any(w.startswith(head) for w in engine.scope_words if len(head) >= 3))  # "tech" -> technician
