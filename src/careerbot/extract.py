@@ -74,8 +74,9 @@ def is_instruction(question: Question) -> bool:
 
 
 def untitled_roles(engine: Engine, question: Question) -> list[str]:
-    """The roles a question names that no guide's title or heading names ("airline pilots" beside guides
-    about managers); [] when it names none, or one of them is the guides'."""
+    """The roles a question names that no guide's title or heading names, nor a guide as a rung of its
+    career ("airline pilots" beside guides about managers); [] when it names none, or one of them is the
+    guides'."""
     from .coverage import asked_roles, singular
     from .terms import places
 
