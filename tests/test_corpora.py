@@ -159,50 +159,32 @@ def ask_cranes(tmp_path_factory):
     return lambda question: ask(question, corpus=corpus, index=index)
 
 
-def test_a_country_named_another_way_than_the_guides_name_it_is_answered(ask_cranes):
-    """ "USA" where the guides say "United States": the guides cover it."""
-    a = ask_cranes("how much do crane operators make in the USA?")
-    assert a.answered and a.citations[0].source == "crane-operator.md" and "$63,340" in a.text
+@pytest.mark.parametrize("question, fact", [
+    # "USA" where the guides say "United States"
+    ("how much do crane operators make in the USA?", "$63,340"),
+    # "QA" is who is hiring, not a credential the guides lack
+    ("Our QA team is hiring: which certification should a crane operator have?", "CCO"),
+    # a terse answer brings the sentence that explains it
+    ("Can crane operators work from home?", "Not from home, no. Every lift is run from the cab"),
+    # "their" points back at the sentence that names who is meant (asked alone, it gets the riggers' course)
+    ("My cousin just started out as a crane operator. How long is their training?", "6 months"),
+    # "become a crane operator one day": the role is the crane operator, not "day"
+    ("What certification do I need if I want to become a crane operator one day?", "CCO"),
+    # where the asker comes from is not the place asked about
+    ("how much do crane operators make in the United States? i am from poland and want to move there", "$63,340"),
+    # no guide's title, but the crane operator's guide names it on its career ladder
+    ("how much does a crane inspector earn?", "$78,500"),
+], ids=["country-named-otherwise", "abbreviation-in-passing", "terse-answer", "points-back", "role-then-when",
+        "asker-origin", "rung-of-a-career"])
+def test_a_question_as_people_write_it_is_answered_from_its_guide(ask_cranes, question, fact):
+    a = ask_cranes(question)
+    assert a.answered and a.citations[0].source == "crane-operator.md" and fact in a.text
 
 
-def test_an_abbreviation_in_passing_does_not_decline_a_certification_question(ask_cranes):
-    """ "QA" is who is hiring, not a credential the guides lack; a rare acronym beside "exam" still is."""
-    a = ask_cranes("Our QA team is hiring: which certification should a crane operator have?")
-    assert a.answered and "CCO" in a.text
-    unknown = ask_cranes("is the ZQXP exam worth it for crane operators?")
-    assert not unknown.answered
-
-
-def test_a_terse_answer_brings_the_sentence_that_explains_it(ask_cranes):
-    a = ask_cranes("Can crane operators work from home?")
-    assert a.answered and "Not from home, no. Every lift is run from the cab" in a.text
-
-
-def test_a_question_that_points_back_keeps_the_sentence_it_points_to(ask_cranes):
-    """ "How long is their training?" after "My cousin just started out as a crane operator.": the story
-    names who is meant (asked alone, it gets the riggers' course)."""
-    a = ask_cranes("My cousin just started out as a crane operator. How long is their training?")
-    assert a.answered and a.citations[0].source == "crane-operator.md" and "6 months" in a.text
-
-
-def test_a_role_followed_by_when_is_still_that_role(ask_cranes):
-    """ "become a crane operator one day": the role is the crane operator, not "day", so it is not declined."""
-    a = ask_cranes("What certification do I need if I want to become a crane operator one day?")
-    assert a.answered and "CCO" in a.text
-
-
-def test_where_the_asker_comes_from_is_not_the_place_asked_about(ask_cranes):
-    """ "I am from Poland": the guides need not name Poland to answer about pay in the United States."""
-    a = ask_cranes("how much do crane operators make in the United States? i am from poland and want to move there")
-    assert a.answered and "$63,340" in a.text
-    elsewhere = ask_cranes("how much do crane operators make in Poland?")
-    assert not elsewhere.answered
-
-
-def test_a_rung_of_a_guides_career_that_it_names_is_answered(ask_cranes):
-    """ "Crane inspector" is no guide's title, but the crane operator's guide names it on its career ladder; a
-    "crane supervisor", which no guide names, is still declined."""
-    a = ask_cranes("how much does a crane inspector earn?")
-    assert a.answered and "$78,500" in a.text
-    assert not ask_cranes("how much does a crane supervisor earn?").answered
-
+@pytest.mark.parametrize("question", [
+    "is the ZQXP exam worth it for crane operators?",  # a rare acronym beside "exam" the guides never use
+    "how much do crane operators make in Poland?",  # a place the guides never name
+    "how much does a crane supervisor earn?",  # a role no guide names, even on a ladder
+])
+def test_what_the_guides_do_not_cover_is_still_declined(ask_cranes, question):
+    assert not ask_cranes(question).answered

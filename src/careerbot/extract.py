@@ -80,7 +80,10 @@ def untitled_roles(engine: Engine, question: Question) -> list[str]:
     from .coverage import asked_roles, singular
     from .terms import places
 
-    distinctive = set().union(*engine.role_words.values()) if engine.role_words else set()
+    roles = asked_roles(question.text)
+    if not roles:
+        return []
+    distinctive = set().union(*engine.role_words.values())
 
     def covered(role: str) -> bool:
         head = singular(role.split()[-1])
@@ -90,7 +93,6 @@ def untitled_roles(engine: Engine, question: Question) -> list[str]:
                 or head in places() or re.search(rf"\b{re.escape(head.upper())}\b", question.text) is not None
                 or any(w.startswith(head) for w in engine.scope_words if len(head) >= 3))  # "tech" -> technician
 
-    roles = asked_roles(question.text)
     return [] if any(covered(r) for r in roles) else roles
 
 
@@ -247,11 +249,8 @@ def _unit_quote(engine: Engine, c: Candidate) -> Quote:
     first = c.unit
     text = _document_text(engine, u.source) if u.kind == "sentence" and LEANS_BACK.match(u.text) else None
     while text is not None and first > 0 and LEANS_BACK.match(units[first].text):
-        prev, cur = units[first - 1], units[first]
-        if not (prev.source == cur.source and prev.section == cur.section and prev.kind == "sentence"
-                and text[prev.start:prev.end] == prev.text and text[cur.start:cur.end] == cur.text
-                and re.fullmatch(r"[ \t]*\n?[ \t]*", text[prev.end:cur.start])
-                and u.end - prev.start <= LEANING_MAX_CHARS):
+        prev = units[first - 1]
+        if not (_one_paragraph(text, prev, units[first]) and u.end - prev.start <= LEANING_MAX_CHARS):
             break
         first -= 1
     if first != c.unit:
@@ -338,13 +337,20 @@ def _with_next(engine: Engine, quote: Quote) -> Quote:
     if quote.end - quote.start >= TERSE_CHARS or u.kind != "sentence" or quote.unit + 1 >= len(units):
         return quote
     nxt = units[quote.unit + 1]
-    text = _document_text(engine, u.source) if nxt.source == u.source and nxt.section == u.section \
-        and nxt.kind == "sentence" and nxt.start >= quote.end else None
-    if text is None or text[nxt.start:nxt.end] != nxt.text or text[quote.start:quote.end] != quote.text \
-            or not re.fullmatch(r"[ \t]*\n?[ \t]*", text[quote.end:nxt.start]) \
+    text = _document_text(engine, u.source) if nxt.source == u.source else None
+    if text is None or text[quote.start:quote.end] != quote.text or not _one_paragraph(text, u, nxt) \
             or nxt.end - quote.start > LEANING_MAX_CHARS:
         return quote
     return Quote(quote.unit, quote.start, nxt.end, text[quote.start:nxt.end], quote.score)
+
+
+def _one_paragraph(text: str, first, second) -> bool:
+    """Whether two units, `second` right after `first`, are sentences of one paragraph under one heading,
+    each at its offsets in the guide's current `text`."""
+    return (first.source == second.source and first.section == second.section
+            and first.kind == second.kind == "sentence" and first.end <= second.start
+            and text[first.start:first.end] == first.text and text[second.start:second.end] == second.text
+            and re.fullmatch(r"[ \t]*\n?[ \t]*", text[first.end:second.start]) is not None)
 
 
 def quotes(engine: Engine, question: Question, chosen: list[Candidate], ranked: list[Candidate]) -> list[Quote]:
