@@ -111,6 +111,13 @@ def test_a_follow_up_names_another_trade(ask_trades):
     assert reset.carried == []
 
 
+def test_a_follow_up_naming_a_role_by_a_short_form_is_answered(ask_trades):
+    """"techs" in "and hvac techs?" is the HVAC technician, not a misspelt word the answer must hold."""
+    first = ask_trades("whats the job outlook for welders")
+    follow = ask_trades("and hvac techs?", history=[first])
+    assert follow.answered and follow.citations[0].source == "hvac-technician.md"
+
+
 ROLE_GUIDES = {
     "marine-technician.txt": "Marine Service Technician Guide\n\nPay\nA marine service technician earns a median "
                              "of $41,870 a year.\n\nTraining\nNew technicians complete a safety course that lasts "
@@ -143,6 +150,7 @@ CRANE_GUIDES = {
                          "operator beside them in the cab.\n\n## Career ladder\n\n| Role | Median pay |\n|---|---|\n"
                          "| Crane Operator | $63,340 |\n| Crane Inspector | $78,500 |\n",
     "rigger.md": "# Rigger Career Guide\n\n## Pay\n\nIn the United States a rigger earns a median of $52,150 a year."
+                 " In the United Kingdom a rigger earns about £38,000 a year."
                  "\n\n## Training\n\nThe training course for new riggers lasts 12 weeks and covers knots, slings "
                  "and load charts.\n",
 }
@@ -185,6 +193,15 @@ def test_a_question_as_people_write_it_is_answered_from_its_guide(ask_cranes, qu
     "is the ZQXP exam worth it for crane operators?",  # a rare acronym beside "exam" the guides never use
     "how much do crane operators make in Poland?",  # a place the guides never name
     "how much does a crane supervisor earn?",  # a role no guide names, even on a ladder
+    "how much do crane operators make in the UK?",  # only the riggers' guide names the UK
 ])
 def test_what_the_guides_do_not_cover_is_still_declined(ask_cranes, question):
     assert not ask_cranes(question).answered
+
+
+def test_a_personal_health_question_about_a_job_points_to_a_clinician(ask_cranes):
+    """The asker's own condition and whether they should take the job is for a clinician, not the guides."""
+    a = ask_cranes("I have asthma and use an inhaler every day. Is it safe for me to become a crane operator?")
+    assert not a.answered and "clinician" in a.text
+    job = ask_cranes("Do crane operators need a medical exam for the CCO certification?")
+    assert "clinician" not in job.text

@@ -161,7 +161,7 @@ def answer_with(engine, text: str, sources: set[str] | None = None, history: lis
     ranked = candidates(engine, q, engine.encode([reading.text])[0], sources, reading.places)
     decision = choose(engine, q, ranked, reading)
     if carried and decision.chosen:
-        own = own_words(engine.reader.read(focus(text)).text, engine.lexicon)
+        own = own_words(engine.reader.read(spelled_out(focus(text), engine.lexicon)).text, engine.lexicon)
         if misses_own_words(engine, decision.chosen, own):
             # the answer would speak of the earlier turn only, not of what this message adds
             decision = dataclasses.replace(decision, chosen=[], quotes=[], reason="not covered",

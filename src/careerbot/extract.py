@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from .corpus import current_text
 from .intent import FIGURE_INTENTS, Question, pay_periods
 from .ranking import FEATURES, answer_probability, decline_threshold, decline_vector
-from .retrieve import Candidate, Engine
-from .terms import Reading, asked_places, place_in
+from .retrieve import Candidate, Engine, named_guides
+from .terms import Reading, asked_places, place_in, place_names
 
 LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list up to this long
 LEANING_MAX_CHARS = 480  # a sentence is quoted with those it leans on up to this long
@@ -20,11 +20,19 @@ DISAGREE_GAP = 5.0  # another guide's different figure joins when within this
 DEFINE_DEPTH = 10  # how far down the ranking a unit spelling out an asked acronym is looked for
 
 # Words of a personal health question ("what should I take for a migraine"); general English, no career's
-HEALTH = re.compile(
-    r"\b(?:symptoms?|diagnos\w*|treat(?:ment|ing)?|medicat\w*|medicine|dos(?:e|age)|prescri\w*|pills?|migraine|"
+_HEALTH_WORDS = (
+    r"(?:symptoms?|diagnos\w*|treat(?:ment|ing)?|medicat\w*|medicine|dos(?:e|age)|prescri\w*|pills?|migraine|"
     r"headache|fever|rash|pain|sick|illness|disease|infection|cancer|tumou?r|mole|diabet\w*|pregnan\w*|"
     r"blood pressure|cholesterol|antibiotic\w*|ibuprofen|tylenol|aspirin|vaccine\w*|covid|flu|cough|injur\w*|"
-    r"chest|lump|allerg\w*|insulin|side effects?)\b", re.I)
+    r"chest|lump|allerg\w*|insulin|side effects?|asthma|inhaler|anxiety|depress(?:ion|ed)|adhd|epilep\w*|seizures?|"
+    r"arthritis|panic attacks?|insomnia|mental health|bipolar|ptsd|disabilit\w*|palpitations?)")
+HEALTH = re.compile(rf"\b{_HEALTH_WORDS}\b", re.I)
+# The asker telling of their own health ("I have asthma", "my back pain") and asking about themselves ("should
+# I", "is it safe for me"): a personal health question even when it names a job
+OWN_HEALTH = re.compile(r"\b(?:i (?:have|had|get|got|take|use|suffer)|i'?ve (?:got|had|been)|i'?m (?:on|taking|getting|"
+                        rf"having)|i am (?:on|taking|getting|having)|my)\b[^.?!]{{0,40}}?\b{_HEALTH_WORDS}\b", re.I)
+ABOUT_ME = re.compile(r"\b(?:should|can|could|would|will|do|am|may|whether|if) i\b|"
+                      r"\bi (?:would|could|can|will|should)\b|\bfor me\b|\bme personally\b", re.I)
 # Words that make a question one about work, whatever the career
 JOB_WORDS = re.compile(
     r"\b(?:career|careers|job|jobs|work|working|salary|salaries|pay|paid|wages?|earn\w*|degree|certif\w*|licen[cs]\w*|"
@@ -99,12 +107,27 @@ def untitled_roles(engine: Engine, question: Question) -> list[str]:
 def unknown_specifics(engine: Engine, question: Question) -> bool:
     """A figure asked for a place no guide mentions ("pay in Texas"), or a credential asked about by an
     acronym no guide uses ("is the PMP worth it"): the guides cannot answer for it."""
-    known = engine.reader.vocabulary
-    if question.intents & {"salary", "cost"} and any(place_in(p, known) is None for p in asked_places(question.text)):
+    if question.intents & {"salary", "cost"} and _places_unknown(engine, question):
         return True
+    known = engine.reader.vocabulary
     initials = engine.lexicon.initials
     return "certification" in question.intents and any(a.lower() not in known and a.lower() not in initials
                                                        for a in credentials_named(question.text))
+
+
+def _places_unknown(engine: Engine, question: Question) -> bool:
+    """Whether a question asks about a place no guide names, or names a guide's role and places that guide
+    never names ("what do welders earn in Texas" beside a plumbing guide that alone names Texas)."""
+    from .lexical import text_tokens
+
+    asked = asked_places(question.text)
+    if any(place_in(p, engine.reader.vocabulary) is None for p in asked):
+        return True
+    named = named_guides(engine, question)
+    if not asked or not named:
+        return False
+    stems = frozenset().union(*(engine.guide_stems.get(s) for s in named))
+    return not any(all(t in stems for t in text_tokens(n)) for p in asked for n in place_names(p))
 
 
 def credentials_named(text: str) -> list[str]:
@@ -143,7 +166,11 @@ def is_health_advice(engine: Engine, question: Question) -> bool:
     from .coverage import singular
 
     text = question.text
-    if not HEALTH.search(text) or JOB_WORDS.search(text):
+    if not HEALTH.search(text):
+        return False
+    if OWN_HEALTH.search(text) and ABOUT_ME.search(text):
+        return True
+    if JOB_WORDS.search(text):
         return False
     roles = {singular(w) for r in engine.coverage.roles.values() for w in re.findall(r"[a-z]+", r.lower())}
     return not any(singular(w) in roles for w in re.findall(r"[a-z]+", text.lower()))

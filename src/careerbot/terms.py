@@ -121,11 +121,15 @@ PLACE_NAMES = (("united states", "usa", "america", "american", "u s"),
                ("united kingdom", "uk", "britain", "british", "great britain", "england"))
 
 
+def place_names(place: str) -> tuple[str, ...]:
+    """A place's names, itself first: "usa" -> ("usa", "united states", "america", ...)."""
+    return (place, *next((g for g in PLACE_NAMES if place in g), ()))
+
+
 def place_in(place: str, vocabulary: frozenset[str]) -> str | None:
     """The name the guides use for a place a question names (itself, or another name of the same
     country: "USA" for guides that say "United States"), or None when they never name it."""
-    names = next((g for g in PLACE_NAMES if place in g), (place,))
-    return next((n for n in (place, *names) if all(w in vocabulary for w in n.split())), None)
+    return next((n for n in place_names(place) if all(w in vocabulary for w in n.split())), None)
 
 
 def named_places(text: str) -> list[str]:
