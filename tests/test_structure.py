@@ -110,3 +110,51 @@ def test_markdown_headings_name_their_sections():
     text = "# Example Manager Guide\n\n## Pay and Benefits\n\nExample managers earn a median salary of $90,000 a year, which the guide compares with similar roles.\n"
     _, units = analyse(text)
     assert [u.section for u in units] == ["Pay and Benefits"]
+
+
+WRAPPED = """OCCUPATIONAL PROFILE: HARBOR PILOTS
+
+QUICK FACTS: HARBOR PILOTS
+| 2024 Median Pay                  | $187,320 per year              |
+| Typical Entry-Level Education    | Bachelor's degree              |
+
+HOW TO BECOME A HARBOR PILOT
+Apprentices train for four years under a licensed pilot, learning the
+channel, its tides and its traffic before they may take a ship in alone.
+Most ports also ask for a master's license and several years at sea
+on deep-draft vessels.
+
+Pilots work in all weather and at any hour, boarding ships from a small
+launch by a rope ladder, which makes the job one of the more dangerous
+ones at sea. They are paid by the ship, and a busy port keeps them on a
+rotation of one week on and one week off.
+
+Requirements usually include:
+  - A master's license with a pilotage endorsement issued by the state
+    board of pilot commissioners
+  - A medical certificate renewed every year
+"""
+
+
+def test_a_hard_wrapped_paragraph_is_cut_into_whole_sentences():
+    """A plain-text profile broken at a fixed width: a sentence that runs over a line break is one unit."""
+    sections, units = analyse(WRAPPED)
+    texts = [" ".join(u.text.split()) for u in units]
+    assert ("Apprentices train for four years under a licensed pilot, learning the channel, its tides and its "
+            "traffic before they may take a ship in alone.") in texts
+    assert "Most ports also ask for a master's license and several years at sea on deep-draft vessels." in texts
+    assert ("A master's license with a pilotage endorsement issued by the state board of pilot commissioners"
+            in texts)
+    assert "Requirements usually include:" in texts
+    for u in units:
+        assert WRAPPED[u.start:u.end] == u.text
+    assert [s.heading for s in sections][:2] == ["QUICK FACTS: HARBOR PILOTS", "HOW TO BECOME A HARBOR PILOT"]
+
+
+def test_a_table_without_a_header_row_keeps_its_first_row():
+    """A facts table whose first row already holds a figure has no header: that row is quotable too."""
+    _, units = analyse(WRAPPED)
+    rows = {" ".join(u.text.split()): u for u in units if u.kind == "row"}
+    assert "| 2024 Median Pay | $187,320 per year |" in rows
+    assert rows["| 2024 Median Pay | $187,320 per year |"].section == "QUICK FACTS: HARBOR PILOTS"
+

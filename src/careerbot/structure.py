@@ -23,7 +23,12 @@ _VALUE = re.compile(
 _KEY_VALUE = re.compile(r"^[A-Z][\w /&+-]{0,30}:\s+(\S+(?:\s+\S+){0,4})$")
 # "7-10 yearsLeads a team...": a scraped career-tier card whose duration ran into its description
 _GLUED_DURATION = re.compile(r"^\d+(?:\s*[-–]\s*\d+)?\+?\s*years?(?: total experience)?(?=[A-Z])")
+_CAPS_HEADING = re.compile(r"[A-Z][A-Z0-9&,:'’/ -]*[A-Z]")  # a plain-text heading in capitals: "PAY", "HOW TO BECOME"
 _MARKDOWN_HEADING = re.compile(r"#{1,6}\s+\S")
+WRAP_MAX_CHARS = 100  # a document whose lines of text are all this short or shorter may be hard-wrapped
+WRAP_FILL = 0.75  # a line at least this share of the width was broken by the wrap, not by its writer
+WRAP_MIN_LINES = 5  # and this many lines so filled make a document hard-wrapped
+_WRAPPABLE = ("prose", "short", "question")
 LIST_RUN = 3  # this many short lines in a row, with no text under them, are a list, not headings
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "U.S.", "Dr.", "Mr.", "Ms.", "Mrs.", "St.", "No.", "approx.", "Inc.")
 # A sentence ends at . ! or ? followed by space and a capital, digit, quote or bracket; or where a
@@ -61,21 +66,60 @@ class Section:
 
 
 def split_lines(text: str) -> list[Line]:
-    """The document's lines, each classified and with the offsets of its content."""
+    """The document's lines, each classified and with the offsets of its content; in a hard-wrapped
+    document (lines broken at a fixed width), a paragraph or list item broken over several lines is one."""
     lines: list[Line] = []
+    widths: list[tuple[int, int]] = []  # each line's length and indent, as written
     pos = 0
     for raw in text.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
         stripped = body.strip()
-        start = pos + (len(body) - len(body.lstrip()))
+        indent = len(body) - len(body.lstrip())
+        start = pos + indent
         bullet = _BULLET.match(stripped)
         if bullet:
             start += bullet.end()
             stripped = stripped[bullet.end():].strip()
         end = start + len(stripped)
         lines.append(Line(start, end, stripped, _kind(stripped, bool(bullet))))
+        widths.append((len(body.rstrip()), indent))
         pos += len(raw)
-    return lines
+    return _unwrapped(text, lines, widths)
+
+
+def _unwrapped(text: str, lines: list[Line], widths: list[tuple[int, int]]) -> list[Line]:
+    """`lines` with each run that a hard wrap broke joined into one line: a line filled close to the
+    document's width goes on in the next line, unless that one starts a list item, a table row or a heading.
+    A document is hard-wrapped when no line of text is longer than WRAP_MAX_CHARS and many are near the width."""
+    text_lines = [w for (w, _), ln in zip(widths, lines) if ln.kind in _WRAPPABLE]
+    width = max(text_lines, default=0)
+    if width > WRAP_MAX_CHARS or sum(w >= WRAP_FILL * width for w in text_lines) < WRAP_MIN_LINES:
+        return lines
+    out: list[Line] = []
+    joined: list[int] = []  # indexes of the lines joined into out[-1]
+    for i, ln in enumerate(lines):
+        if joined and _continues(lines[joined[0]], widths[joined[0]][1], lines[joined[-1]], widths[joined[-1]][0],
+                                 ln, widths[i][1], width):
+            first = out[-1]
+            kind = "bullet" if first.kind == "bullet" else _kind(text[first.start:ln.end], False)
+            out[-1] = Line(first.start, ln.end, text[first.start:ln.end], "prose" if kind == "short" else kind)
+            joined.append(i)
+            continue
+        out.append(ln)
+        joined = [i]
+    return out
+
+
+def _continues(first: Line, first_indent: int, last: Line, last_width: int, ln: Line, indent: int,
+               width: int) -> bool:
+    """Whether line `ln` (indented by `indent`) goes on from `last`, a line of the run that starts with
+    `first`, broken there by a hard wrap at `width`: a list item goes on in lines indented more than its
+    marker, a paragraph in lines indented as its first."""
+    if last.kind not in (*_WRAPPABLE, "bullet") or ln.kind not in _WRAPPABLE or last.text.endswith((":", "?")):
+        return False
+    if last_width < WRAP_FILL * width:
+        return False  # a line that ends well short of the width ends its paragraph
+    return indent > first_indent if first.kind == "bullet" else indent == first_indent
 
 
 def _kind(s: str, bullet: bool) -> str:
@@ -126,7 +170,9 @@ def _roles(lines: list[Line]) -> list[str]:
         if ln.kind == "blank":
             continue
         if ln.kind == "short":
-            if _is_value(ln, nxt):
+            if not marked and _CAPS_HEADING.fullmatch(ln.text):
+                roles[i] = "heading"  # "QUICK FACTS: FIREFIGHTERS", never a label and its value
+            elif _is_value(ln, nxt):
                 roles[i] = "value"
             elif nxt is not None and nxt.kind == "short" and next_role in ("value",):
                 roles[i] = "label"
@@ -183,6 +229,13 @@ def sentences(text: str, offset: int) -> list[tuple[int, int]]:
     return out
 
 
+def _headerless(lines: list[Line], roles: list[str], first: int) -> bool:
+    """Whether a table starts with a row of content rather than of column names: a figure in its first row
+    ("| Median Pay | $59,530 |"), and no rule line under it."""
+    below = next((r for r in roles[first + 1:] if r != "blank"), "")
+    return below != "rule" and _VALUE.search(lines[first].text) is not None
+
+
 def analyse(text: str) -> tuple[list[Section], list[Unit]]:
     """The sections and answer units of a document's text."""
     lines = split_lines(text)
@@ -208,11 +261,14 @@ def analyse(text: str) -> tuple[list[Section], list[Unit]]:
             units.append(Unit(s, e, text[s:e], "fact", section, ""))
         fact, fact_has_value = [], False
 
-    for ln, role in zip(lines, roles):
+    in_table = False
+    for i, (ln, role) in enumerate(zip(lines, roles)):
         if role == "blank":
             continue
+        in_table = in_table and role in ("row", "rule")
         if role in ("heading", "question"):
-            if fact and fact_has_value and ": " in ln.text and len(ln.text) <= 60:
+            if fact and fact_has_value and ": " in ln.text and len(ln.text) <= 60 \
+                    and not _CAPS_HEADING.fullmatch(ln.text):
                 fact.append(ln)  # "Afternoon (12:00 PM - 3:00 PM)" / "Focus: Financial Management"
             close_fact()
             if not heading_run:
@@ -247,10 +303,12 @@ def analyse(text: str) -> tuple[list[Section], list[Unit]]:
         if role == "rule":
             continue
         if role == "row":
-            if not table_header:
-                table_header = ln.text
-            else:
-                units.append(Unit(ln.start, ln.end, ln.text, "row", section, table_header))
+            if not in_table:
+                in_table = True
+                table_header = "" if _headerless(lines, roles, i) else ln.text
+                if table_header:
+                    continue
+            units.append(Unit(ln.start, ln.end, ln.text, "row", section, table_header))
             continue
         if role == "bullet" and len(ln.text) <= LONG_ITEM_CHARS:
             units.append(Unit(ln.start, ln.end, ln.text, "item", section, ""))
