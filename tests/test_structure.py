@@ -158,3 +158,16 @@ def test_a_table_without_a_header_row_keeps_its_first_row():
     assert "| 2024 Median Pay | $187,320 per year |" in rows
     assert rows["| 2024 Median Pay | $187,320 per year |"].section == "QUICK FACTS: HARBOR PILOTS"
 
+
+def test_a_guide_title_names_its_role():
+    """Titles as guides are saved: a page's words, a chapter number, a site name and its breadcrumb."""
+    from careerbot.coverage import role_of
+
+    assert role_of("Data Analyst Career Guide 2025: Salary, Skills & How to Start") == "Data Analyst"
+    assert role_of("How to Become a Chef: Pay, Training & Outlook | KitchenSite") == "Chef"
+    assert role_of("Chapter 7: Veterinary Technicians") == "Veterinary Technicians"
+    assert role_of("OCCUPATIONAL PROFILE: FIREFIGHTERS") == "Firefighters"
+    assert role_of("SiteName | Home > Explore Careers > Social Services > Social Worker") == "Social Worker"
+    assert role_of("Occupational Therapist Career Guide") == "Occupational Therapist"
+    assert role_of("HVAC Technician Career Handbook") == "HVAC Technician"
+

@@ -16,9 +16,12 @@ from functools import cached_property
 # Words of a title that are about the page, not the role: "Complete X Career Guide 2025", "X Handbook"
 TITLE_NOISE = re.compile(
     r"\b(?:the|complete|ultimate|definitive|essential|official|career|careers|path|paths|guide|guides|handbook|"
-    r"profile|overview|outlook|how to become an?|becoming an?|what is an?|in|\d{4})\b", re.I)
-# Where a title stops naming its subject: "Data Analyst Career Guide 2025: Salary, Skills..." / "X | Site"
-TITLE_CUT = re.compile(r"\s*(?:[:|]|\s[-–—]\s|\(|,).*$")
+    r"occupational profile|profile|overview|outlook|how to become an?|becoming an?|what is an?|in|\d{4}|"
+    r"(?:chapter|part|section|lesson|module)\s+[\dIVX]+)\b", re.I)
+# Where a title's parts meet: "Data Analyst Career Guide 2025: Salary, Skills..." / "X | Site" / "Chapter 7: X"
+TITLE_PARTS = re.compile(r"\s*(?:[:|]|\s[-–—]\s)\s*")
+TITLE_TAIL = re.compile(r"\s*[(,].*$")  # "Welder (Structural)", "Chef, Cook": the subject stops before
+BREADCRUMB = re.compile(r"\s[>»›]\s")  # "Home > Careers > Social Worker": the last step is the page's subject
 
 # A question naming whom it is about: "how do I become a welder", "work as a pilot", "do chefs earn...",
 # "paralegal salary". The group is the role's words (one to three).
@@ -62,10 +65,18 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 
 def role_of(title: str) -> str:
     """The role a guide is about, from its title: "Data Analyst Career Guide 2025: Salary & Skills" ->
-    "Data Analyst"; "How to Become a Welder in 2025" -> "Welder"."""
-    head = TITLE_CUT.sub("", title.lstrip("# ").strip()) or title
-    role = " ".join(TITLE_NOISE.sub(" ", head).split()).strip(" -–—:,.&")
-    return role or " ".join(head.split())
+    "Data Analyst"; "How to Become a Welder in 2025" -> "Welder"; "Chapter 7: Veterinary Technicians" ->
+    "Veterinary Technicians"; "Site | Home > Careers > Social Worker" -> "Social Worker". The first part of
+    the title that names more than page words."""
+    text = title.lstrip("# ").strip()
+    if BREADCRUMB.search(text):
+        text = BREADCRUMB.split(text)[-1]
+    parts = [TITLE_TAIL.sub("", p) for p in TITLE_PARTS.split(text) if p.strip()] or [title]
+    for part in parts:
+        role = " ".join(TITLE_NOISE.sub(" ", part).split()).strip(" -–—:,.&")
+        if role:  # a title in capitals ("FIREFIGHTERS") names its role in words, not an acronym
+            return role.title() if role.isupper() and any(len(w) > 5 for w in role.split()) else role
+    return " ".join(parts[0].split())
 
 
 def singular(word: str) -> str:
