@@ -141,6 +141,18 @@ def test_a_role_named_by_its_initials_or_a_short_form_is_answered_from_its_guide
     assert a.answered and a.citations[0].source == source and fact in a.text
 
 
+def test_a_common_word_is_not_taken_for_a_role_it_begins(tmp_path):
+    """"work" begins "Social Worker", but "can a harbor pilot work from home?" is about harbor pilots."""
+    from careerbot import ask
+
+    (tmp_path / "social-worker.txt").write_text("Social Worker Guide\n\nRemote work\nMany social workers see "
+                                                "clients by video from home two days a week.\n", encoding="utf-8")
+    (tmp_path / "harbor-pilot.txt").write_text("Harbor Pilot Guide\n\nRemote work\nA harbor pilot cannot work "
+                                               "from home: every job is on the bridge of a ship.\n", encoding="utf-8")
+    a = ask("can a harbor pilot work from home?", corpus=tmp_path, index=tmp_path.parent / f"{tmp_path.name}-index")
+    assert a.answered and a.citations[0].source == "harbor-pilot.txt"
+
+
 CRANE_GUIDES = {
     "crane-operator.md": "# Crane Operator Career Guide\n\n## Pay\n\nIn the United States a crane operator earns a "
                          "median of $63,340 a year.\n\n## Certification\n\nMost employers ask for the CCO "

@@ -171,3 +171,8 @@ def test_a_guide_title_names_its_role():
     assert role_of("Occupational Therapist Career Guide") == "Occupational Therapist"
     assert role_of("HVAC Technician Career Handbook") == "HVAC Technician"
 
+
+def test_a_short_last_line_is_text_not_a_heading():
+    """A heading has text under it: a guide that ends on a short sentence can still quote it."""
+    sections, units = analyse("Harbor Pilot Guide\n\nRemote work\nA harbor pilot cannot work from home.\n")
+    assert [(u.text, u.section) for u in units] == [("A harbor pilot cannot work from home.", "Remote work")]

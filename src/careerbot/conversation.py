@@ -20,6 +20,7 @@ from .terms import named_places, zipf
 
 SPECIFIC_ZIPF = 4.5  # a follow-up's word this rare in English names something specific the answer must speak of
 SPECIFIC_INTENT_ZIPF = 4.0  # a word that asks for pay, a cost... is specific only when this rare: "bonuses"
+SHORT_FORM_ZIPF = 5.4  # a word this common in English stands for itself, never for a role it begins ("work")
 SUBJECT_ZIPF = 5.0  # a word of the last question rarer than this can be what its "it" stands for
 MAX_TURNS = 6  # earlier turns read back at most; older ones rarely bear on a follow-up
 LABEL_CHARS = 60  # an earlier question named in `Answer.carried` is shortened to this
@@ -90,10 +91,13 @@ def lexicon(role_names: list[str], credentials: frozenset[str], heading_words: f
 
 
 def _role_word(token: str, lex: Lexicon, words: frozenset[str]) -> bool:
-    """Whether a token is one of `words` (of the roles), or a short form of one ("tech", "rad")."""
+    """Whether a token is one of `words` (of the roles), or a short form of one ("tech", "rad"); a common
+    word is never a short form ("work" of "worker")."""
     word = singular(token.lower())
     if word in words:
         return True
+    if zipf(word) >= SHORT_FORM_ZIPF:
+        return False
     if len(word) >= 3 and word not in QUESTION_STOP and any(w.startswith(word) for w in words):
         return True  # "tech" of "technician"
     field_of = FIELD.sub("", word)  # "plumbing" of "plumber", "electrical" of "electrician"
