@@ -34,7 +34,8 @@ from careerbot.intent import read_question  # noqa: E402
 from careerbot.retrieve import candidates  # noqa: E402
 
 MAX_FALSE_DECLINES = 0.03
-NEVER_FITTED = ("transport-text",)  # guide sets kept out of every fit, to show careerbot on guides it never saw
+# guide sets kept out of every fit, to show careerbot on guides it never saw
+NEVER_FITTED = ("transport-text", "mixed-formats")
 L2 = 1.0
 
 

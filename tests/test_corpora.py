@@ -217,3 +217,36 @@ def test_a_personal_health_question_about_a_job_points_to_a_clinician(ask_cranes
     assert not a.answered and "clinician" in a.text
     job = ask_cranes("Do crane operators need a medical exam for the CCO certification?")
     assert "clinician" not in job.text
+
+
+MIXED = ROOT / "bench" / "corpora" / "mixed-formats"
+
+
+@pytest.fixture(scope="module")
+def mixed_index(tmp_path_factory) -> Path:
+    """An index of four guides in four shapes: a hard-wrapped text profile, a web guide with a breadcrumb
+    title, a Markdown chapter and a saved HTML page."""
+    from careerbot.index import build
+    from careerbot.settings import resolve
+
+    path = tmp_path_factory.mktemp("mixed") / "index"
+    build(resolve(MIXED / "guides", path), progress=False)
+    return path
+
+
+def test_each_guide_is_about_the_role_its_title_names(mixed_index):
+    from careerbot.index import read_manifest
+    from careerbot.ui import manifest_coverage
+
+    roles = sorted(manifest_coverage(read_manifest(mixed_index)).roles.values())
+    assert roles == ["Chef", "Firefighters", "Social Worker", "Veterinary Technicians"]
+
+
+def test_a_sentence_broken_over_lines_is_quoted_whole(mixed_index):
+    """The firefighter profile is hard-wrapped: "lasts 12 to 16" ends one line and "weeks;" starts the next."""
+    from careerbot import ask
+
+    a = ask("How long is the fire academy for firefighters?", corpus=MIXED / "guides", index=mixed_index)
+    assert a.answered and a.citations[0].source == "firefighter.txt"
+    assert "fire academy that usually lasts 12 to 16 weeks" in a.text
+    assert "\n" in a.citations[0].quote  # the quote is the guide's text as written, line break and all
