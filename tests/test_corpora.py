@@ -206,6 +206,9 @@ def test_a_question_as_people_write_it_is_answered_from_its_guide(ask_cranes, qu
     "how much do crane operators make in Poland?",  # a place the guides never name
     "how much does a crane supervisor earn?",  # a role no guide names, even on a ladder
     "how much do crane operators make in the UK?",  # only the riggers' guide names the UK
+    # the story names an occupation no guide covers, and the question names none
+    "I've run cranes for ten years and my knees are done. I'm thinking about becoming an airline pilot "
+    "instead. How long is the training?",
 ])
 def test_what_the_guides_do_not_cover_is_still_declined(ask_cranes, question):
     assert not ask_cranes(question).answered

@@ -146,6 +146,15 @@ def outside_scope(engine: Engine, question: Question) -> bool:
     return bool(untitled_roles(engine, question))
 
 
+def story_outside_scope(engine: Engine, question: Question, story: Question) -> bool:
+    """A question that names no role, in a message whose story names an occupation no guide covers ("I'm
+    thinking about becoming a physical therapist. How many years is PT school?"): it is about that one."""
+    from .coverage import asked_roles
+
+    return not asked_roles(question.text) and not named_guides(engine, question) \
+        and bool(untitled_roles(engine, story))
+
+
 def on_topic(engine: Engine, question: Question) -> bool:
     """Whether a question uses any word that ties it to the guides (a topic, a heading word, what it asks
     for), a credential acronym they use, or a rare term they use: "capital of Australia" uses none."""
@@ -195,14 +204,16 @@ def confidence(engine: Engine, question: Question, ranked: list[Candidate], read
     return answer_probability(decline_signals(engine, question, ranked, reading))
 
 
-def rule_decline(engine: Engine, question: Question) -> str:
+def rule_decline(engine: Engine, question: Question, story: Question | None = None) -> str:
     """Why a question is declined before any passage is weighed ("health" or "not covered"), or "":
-    a personal health question, an occupation no guide covers, nothing tying it to the guides, pay for a
-    period no passage gives pay for ("hourly wage"), or an instruction to careerbot."""
+    a personal health question, an occupation no guide covers (named by the question, or by the `story`
+    around it when the question names none), nothing tying it to the guides, pay for a period no passage
+    gives pay for ("hourly wage"), or an instruction to careerbot."""
     if is_health_advice(engine, question):
         return "health"
     unquoted_period = "salary" in question.intents and pay_periods(question.text) - engine.pay_periods
     if outside_scope(engine, question) or not on_topic(engine, question) or unquoted_period \
+            or (story is not None and story_outside_scope(engine, question, story)) \
             or unknown_specifics(engine, question) \
             or is_instruction(question):
         return "not covered"
@@ -219,13 +230,14 @@ def _logit(p: float) -> float:
 
 
 def choose(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading,
-           max_units: int = 3) -> Decision:
-    """The units to quote for `question`, or an empty choice with the reason to decline."""
+           max_units: int = 3, story: Question | None = None) -> Decision:
+    """The units to quote for `question`, or an empty choice with the reason to decline; `story` is the
+    whole message when only its question was searched."""
     if not ranked:
         return Decision([], 0.0, "not covered")
     best = ranked[0]
     conf = confidence(engine, question, ranked, reading)
-    rule = rule_decline(engine, question)
+    rule = rule_decline(engine, question, story)
     if rule:
         return Decision([], min(conf, 0.2 if rule == "health" else decline_threshold() / 2), rule)
     if "define" in question.intents:
