@@ -177,7 +177,8 @@ def _roles(lines: list[Line]) -> list[str]:
             elif nxt is not None and nxt.kind == "short" and next_role in ("value",):
                 roles[i] = "label"
             else:
-                roles[i] = "prose" if marked or nxt is None else "heading"  # a heading has text under it
+                # a sentence with no text under it (a guide's last line) is text, not a heading
+                roles[i] = "prose" if marked or (nxt is None and ln.text.endswith((".", "!"))) else "heading"
         nxt, next_role = ln, roles[i]
     # a lowercase short line right after a value finishes that fact
     prev_role = ""
