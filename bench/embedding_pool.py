@@ -32,8 +32,8 @@ def main() -> int:
     settings = resolve()
     engine_for(settings)  # builds the index when it is missing
     idx = load(settings.index, check_files=False)
-    texts = list(dict.fromkeys([chunk_passage(c, idx.titles[c.source]) for c in idx.chunks] +
-                               [unit_passage(u, idx.titles[u.source]) for u in idx.units]))
+    texts = list(dict.fromkeys([chunk_passage(c, idx.roles[c.source]) for c in idx.chunks] +
+                               [unit_passage(u, idx.roles[u.source]) for u in idx.units]))
     model = load_model()
     encode(texts[:64])  # warm
     start = time.perf_counter()

@@ -176,3 +176,14 @@ def test_a_short_last_line_is_text_not_a_heading():
     """A heading has text under it: a guide that ends on a short sentence can still quote it."""
     sections, units = analyse("Harbor Pilot Guide\n\nRemote work\nA harbor pilot cannot work from home.\n")
     assert [(u.text, u.section) for u in units] == [("A harbor pilot cannot work from home.", "Remote work")]
+
+
+def test_a_title_part_the_guide_speaks_of_names_its_role():
+    """Of a title's parts, the one whose last word the guide itself uses most (a word for a person counting
+    double) is its role, not a catchy headline."""
+    from careerbot.coverage import role_of
+
+    title = "Out on the Water: A Talk With a Senior Harbor Pilot"
+    text = "Harbor pilots guide ships into port. A pilot boards by ladder. Most pilots train for years on the water."
+    assert role_of(title) == "Out on Water"  # from the title alone, its first part
+    assert role_of(title, text) == "Senior Harbor Pilot"

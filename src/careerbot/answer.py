@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,14 @@ def answer_from_dict(data: dict) -> Answer:
     return Answer(**{**fields, "citations": [Citation(**c) for c in data.get("citations", [])]})
 
 
-def line_roles(answer: Answer) -> list[str]:
+def line_roles(answer: Answer, corpus: Path | None = None) -> list[str]:
     """Per line of an answer, the role its guide is about ("HVAC Technician"), when the lines come from
-    guides about different roles; else all "" (one role needs no label). Shown beside the quote, never in it."""
+    guides about different roles; else all "" (one role needs no label). Shown beside the quote, never in it.
+    With the `corpus` folder, each role is read from its guide's title and text, as the index reads it."""
+    from .corpus import current_text
     from .coverage import role_of
 
-    roles = [role_of(c.title) for c in answer.citations]
+    roles = [role_of(c.title, (current_text(corpus, c.source) or "") if corpus else "") for c in answer.citations]
     return roles if len(set(roles)) > 1 else [""] * len(roles)
 
 

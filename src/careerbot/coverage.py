@@ -22,6 +22,8 @@ TITLE_NOISE = re.compile(
 TITLE_PARTS = re.compile(r"\s*(?:[:|]|\s[-–—]\s)\s*")
 TITLE_TAIL = re.compile(r"\s*[(,].*$")  # "Welder (Structural)", "Chef, Cook": the subject stops before
 BREADCRUMB = re.compile(r"\s[>»›]\s")  # "Home > Careers > Social Worker": the last step is the page's subject
+TITLE_LEAD = re.compile(r"^.*\b(?:a|an)\s+(?=\S)", re.I)  # what comes before the last "a": "A Talk With a ..."
+AGENT_NOUN = re.compile(r"(?:er|or|ist|ian|ant|yst|ee)$")  # a word for a person by what they do: "surveyor"
 
 # A question naming whom it is about: "how do I become a welder", "work as a pilot", "do chefs earn...",
 # "paralegal salary". The group is the role's words (one to three).
@@ -63,20 +65,43 @@ _CREDENTIAL_WORDS = re.compile(r"certif|credential|licen[cs]|registr|exam\b|exam
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 
 
-def role_of(title: str) -> str:
+def role_of(title: str, text: str = "") -> str:
     """The role a guide is about, from its title: "Data Analyst Career Guide 2025: Salary & Skills" ->
     "Data Analyst"; "How to Become a Welder in 2025" -> "Welder"; "Chapter 7: Veterinary Technicians" ->
-    "Veterinary Technicians"; "Site | Home > Careers > Social Worker" -> "Social Worker". The first part of
-    the title that names more than page words."""
+    "Veterinary Technicians"; "Site | Home > Careers > Social Worker" -> "Social Worker". Of the title's parts
+    that name more than page words, the first; or, given the guide's `text`, the one whose last word the text
+    uses most, a word for a person ("technician", "surveyor") counting double: "Up the Tower: A Conversation
+    With a Lead Wind Turbine Technician" -> "Lead Wind Turbine Technician"."""
+    parts = title_parts(title)
+    if not parts:
+        return " ".join(title.lstrip("# ").split())
+    role = parts[0]
+    if text and len(parts) > 1:
+        lowered = text.lower()
+
+        def uses(part: str) -> int:
+            head = singular(part.split()[-1].lower())
+            return len(re.findall(rf"\b{re.escape(head)}s?\b", lowered)) * (2 if AGENT_NOUN.search(head) else 1)
+
+        role = max(parts, key=uses)  # the first of equals
+    # a title in capitals ("FIREFIGHTERS") names its role in words, not an acronym
+    return role.title() if role.isupper() and any(len(w) > 5 for w in role.split()) else role
+
+
+def title_parts(title: str) -> list[str]:
+    """The parts of a title that may name its role, page words taken out: "Careers in Dental Technology:
+    Becoming a Dental Laboratory Technician | Association" -> ["Dental Technology", "Dental Laboratory
+    Technician", "Association"]. A breadcrumb ("Home > Careers > Social Worker") gives its last step."""
     text = title.lstrip("# ").strip()
     if BREADCRUMB.search(text):
         text = BREADCRUMB.split(text)[-1]
-    parts = [TITLE_TAIL.sub("", p) for p in TITLE_PARTS.split(text) if p.strip()] or [title]
-    for part in parts:
-        role = " ".join(TITLE_NOISE.sub(" ", part).split()).strip(" -–—:,.&")
-        if role:  # a title in capitals ("FIREFIGHTERS") names its role in words, not an acronym
-            return role.title() if role.isupper() and any(len(w) > 5 for w in role.split()) else role
-    return " ".join(parts[0].split())
+    found = []
+    for part in TITLE_PARTS.split(text):
+        words = " ".join(TITLE_NOISE.sub(" ", TITLE_TAIL.sub("", part)).split()).strip(" -–—:,.&")
+        words = TITLE_LEAD.sub("", words)  # "A Conversation With a Lead Technician" -> "Lead Technician"
+        if words:
+            found.append(words)
+    return found
 
 
 def singular(word: str) -> str:
@@ -135,12 +160,12 @@ def boilerplate(units: list) -> frozenset[int]:
                      if len(sources[key]) > 1 or CALL_TO_ACTION.search(u.text))
 
 
-def credential_acronyms(texts: list[str], titles: list[str] = ()) -> frozenset[str]:
+def credential_acronyms(texts: list[str], roles: list[str] = ()) -> frozenset[str]:
     """Lower-case acronyms the guides use beside credential words ("the NBDHE exam", "CPA licence"); not
     places ("a UK licence") nor the words of a guide's role ("HVAC" of "HVAC Technician")."""
     from .terms import places
 
-    role_words = {w.lower() for t in titles for w in role_of(t).split()}
+    role_words = {w.lower() for r in roles for w in r.split()}
     return frozenset(a.lower() for t in texts if _CREDENTIAL_WORDS.search(t) for a in _ACRONYM.findall(t)
                      if a.lower() not in places() and a.lower() not in role_words)
 
@@ -184,13 +209,13 @@ def plural(role: str) -> str:
     return " ".join(words[:-1] + [last])
 
 
-def survey(titles: dict[str, str], unit_texts: list[str], unit_offers: list[frozenset[str]],
+def survey(roles: dict[str, str], unit_texts: list[str], unit_offers: list[frozenset[str]],
            sections: list[str]) -> Coverage:
-    """What the corpus covers: roles from titles, topics from what passages offer, example questions from the
-    guides' own FAQ headings (else from the topic and a role)."""
+    """What the corpus covers: the guides' roles (by source, from their titles), topics from what passages
+    offer, example questions from the guides' own FAQ headings (else from the topic and a role)."""
     from .intent import read_question
 
-    roles = {s: role_of(t) for s, t in titles.items()}
+    roles = dict(roles)
     counts = Counter(i for o in unit_offers for i in o)
     topics = [label for intent, label in TOPIC_LABELS.items() if counts[intent] >= TOPIC_MIN_UNITS]
     faq = list(dict.fromkeys(s for s in sections if s.endswith("?") and 15 <= len(s) <= 90))

@@ -34,7 +34,7 @@ from .structure import Unit
 FORMAT_VERSION = 2
 # Bump when the way guides are cut into chunks and units, or the passages embedded, changes: an index built
 # by another pipeline version is not reused incrementally (every guide is chunked and embedded again).
-PIPELINE_VERSION = 9
+PIPELINE_VERSION = 10
 # A unit holding a control character (a NUL, a stray escape) is damaged text: it is never quoted
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MANIFEST = "manifest.json"
@@ -78,6 +78,11 @@ class Index:
     files: frozenset[str] = frozenset()  # every corpus file the build saw, indexed or skipped
     confirmed: dict[str, FileStat] = field(default_factory=dict)  # files whose new identity hides the same bytes
 
+    @property
+    def roles(self) -> dict[str, str]:
+        """The role each guide is about, by source (`manifest_roles`)."""
+        return manifest_roles(self.manifest)
+
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -103,15 +108,15 @@ class BuildReport:
         return line
 
 
-def chunk_passage(chunk: Chunk, title: str) -> str:
+def chunk_passage(chunk: Chunk, role: str) -> str:
     """The text embedded and searched for a chunk: its guide's role, its heading, then its words."""
-    parts = [p for p in (role_of(title), chunk.section, " ".join(chunk.text.split())) if p]
+    parts = [p for p in (role, chunk.section, " ".join(chunk.text.split())) if p]
     return ". ".join(parts)
 
 
-def unit_passage(unit: UnitRecord | Unit, title: str) -> str:
+def unit_passage(unit: UnitRecord | Unit, role: str) -> str:
     """The text embedded and searched for an answer unit: role, heading, table header, then the unit."""
-    parts = [p for p in (role_of(title), unit.section, unit.context, " ".join(unit.text.split())) if p]
+    parts = [p for p in (role, unit.section, unit.context, " ".join(unit.text.split())) if p]
     return ". ".join(parts)
 
 
@@ -287,13 +292,13 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
     chunks, pieces = chunk_corpus(fresh, settings.chunk_size, settings.chunk_overlap)
     units = [UnitRecord(p.source, p.chunk, p.unit.start, p.unit.end, p.unit.kind, p.unit.section, p.unit.context,
                         p.unit.text) for p in pieces if not CONTROL_CHARS.search(p.unit.text)]
-    titles = {d.source: d.title for d in fresh}
-    passages = [chunk_passage(c, titles[c.source]) for c in chunks] + \
-               [unit_passage(u, titles[u.source]) for u in units]
+    roles = {d.source: role_of(d.title, d.text) for d in fresh}
+    passages = [chunk_passage(c, roles[c.source]) for c in chunks] + \
+               [unit_passage(u, roles[u.source]) for u in units]
     made: dict = {}  # the record of an export this build makes to embed with
     vectors, embedded = _embed(passages, _previous_vectors(old) if old and fresh else {}, progress,
                                lambda done, total: step("embedding passages", done, total),
-                               lambda: _passage_encoder(old, _encoder_check_texts(units, titles), made))
+                               lambda: _passage_encoder(old, _encoder_check_texts(units, roles), made))
     step("writing the index")
     dim = vectors.shape[1] if embedded else int(old.manifest["dimension"]) if old else _model_dimension()
     vectors = vectors.reshape(len(passages), dim)
@@ -316,10 +321,10 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
         "chunks": len(chunks),
         "units": len(units),
     }
-    derived = knowledge.derive(manifest_titles(manifest), chunks, units)
-    manifest["coverage"] = asdict(survey(manifest_titles(manifest), [u.text for u in units], derived.unit_offers,
+    derived = knowledge.derive(manifest_titles(manifest), manifest_roles(manifest), chunks, units)
+    manifest["coverage"] = asdict(survey(manifest_roles(manifest), [u.text for u in units], derived.unit_offers,
                                          sorted({u.section for u in units})))
-    check_texts = _encoder_check_texts(units, manifest_titles(manifest))
+    check_texts = _encoder_check_texts(units, manifest_roles(manifest))
     _write(settings.index, manifest, [d.source for d in docs], chunks, units, derived, chunk_vecs, unit_vecs,
            dim, check_texts, _exported_encoder(old), made)
     removed = len(set(old_docs) - {d.source for d in docs})
@@ -385,8 +390,9 @@ def _previous_vectors(old: Index) -> dict[str, np.ndarray]:
     """The previous build's vectors by passage text (the model and the way passages are written are the
     same, or the old index would not be reused): a changed guide's untouched passages, or a new guide's
     passages that repeat an indexed one, are not embedded again."""
-    texts = [chunk_passage(c, old.titles[c.source]) for c in old.chunks] + \
-            [unit_passage(u, old.titles[u.source]) for u in old.units]
+    roles = manifest_roles(old.manifest)
+    texts = [chunk_passage(c, roles[c.source]) for c in old.chunks] + \
+            [unit_passage(u, roles[u.source]) for u in old.units]
     vectors = np.vstack([_reconstruct(old.chunk_vectors, range(len(old.chunks))),
                          _reconstruct(old.unit_vectors, range(len(old.units)))])
     return dict(zip(texts, vectors))
@@ -396,8 +402,8 @@ def _document_record(doc, stats: dict[str, FileStat], corpus: Path) -> dict:
     """What the manifest keeps of a guide: its text's hash and the identity of its file, which tells when it
     changed. An extracted guide also names its original and keeps that file's own hash."""
     st = stats[doc.file]
-    record = {"source": doc.source, "title": doc.title, "sha256": doc.sha256, "size": st.size,
-              "mtime_ns": st.mtime_ns, "ctime_ns": st.ctime_ns, "inode": st.inode}
+    record = {"source": doc.source, "title": doc.title, "role": role_of(doc.title, doc.text), "sha256": doc.sha256,
+              "size": st.size, "mtime_ns": st.mtime_ns, "ctime_ns": st.ctime_ns, "inode": st.inode}
     if doc.origin:
         record["origin"] = doc.origin
         record["origin_sha256"] = file_sha256(corpus / doc.origin)
@@ -435,17 +441,22 @@ def _in_document_order(order: dict[str, int], chunks, units, chunk_vecs, unit_ve
     return chunks, units, chunk_vecs[chunk_perm], unit_vecs[unit_perm]
 
 
+def manifest_roles(manifest: dict) -> dict[str, str]:
+    """The role each indexed guide is about, by source, as the build read it from its title and text."""
+    return {d["source"]: d.get("role") or role_of(d["title"]) for d in manifest["documents"]}
+
+
 def manifest_titles(manifest: dict) -> dict[str, str]:
     """Each indexed guide's title, by source."""
     return {d["source"]: d["title"] for d in manifest["documents"]}
 
 
-def _encoder_check_texts(units: list[UnitRecord], titles: dict[str, str]) -> list[str]:
+def _encoder_check_texts(units: list[UnitRecord], roles: dict[str, str]) -> list[str]:
     """Unit passages spread over the whole corpus, to check an ONNX export on."""
     from .onnx_encoder import CHECK_PASSAGES
 
     step = max(1, len(units) // CHECK_PASSAGES)
-    return [unit_passage(u, titles[u.source]) for u in units[::step][:CHECK_PASSAGES]]
+    return [unit_passage(u, roles[u.source]) for u in units[::step][:CHECK_PASSAGES]]
 
 
 def _exported_encoder(old: Index | None) -> dict | None:
@@ -514,9 +525,9 @@ def _write(target: Path, manifest: dict, sources: list[str], chunks, units, deri
     try:
         records.write(tmp, sources, chunks, units, derived.columns, derived.stems, derived.offer_names)
         knowledge.save(tmp, derived.knowledge)
-        titles = manifest_titles(manifest)
+        roles = manifest_roles(manifest)
         (tmp / BM25_DIR).mkdir()
-        bm25_files = Lexical.of([unit_passage(u, titles[u.source]) for u in units]).save(tmp / BM25_DIR)
+        bm25_files = Lexical.of([unit_passage(u, roles[u.source]) for u in units]).save(tmp / BM25_DIR)
         chunk_index, unit_index = _faiss_of(chunk_vecs, dim), _faiss_of(unit_vecs, dim)
         faiss.write_index(chunk_index, str(tmp / "chunks.faiss"))
         faiss.write_index(unit_index, str(tmp / "units.faiss"))

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .chunking import Chunk
-from .coverage import NOT_A_ROLE, boilerplate, credential_acronyms, role_of, singular
+from .coverage import NOT_A_ROLE, boilerplate, credential_acronyms, singular
 from .intent import INTENT_WORDS, QUESTION_STOP, offers, pay_periods
 from .lexical import tokenize, words
 from .records import CHROME, LISTED
@@ -90,10 +90,11 @@ def topic_stems(headings: list[str], unit_stems: list[list[str]]) -> frozenset[s
     return frozenset(found - set(tokenize([" ".join(QUESTION_STOP) + " what how doe"])[0]))
 
 
-def derive(titles: dict[str, str], chunks: list[Chunk], units: list) -> Derived:
-    """Everything the index stores about its guides besides their records and vectors."""
+def derive(titles: dict[str, str], roles: dict[str, str], chunks: list[Chunk], units: list) -> Derived:
+    """Everything the index stores about its guides besides their records and vectors; `titles` and `roles`
+    by source."""
     texts = [u.text for u in units]
-    credentials = credential_acronyms(texts, list(titles.values()))
+    credentials = credential_acronyms(texts, list(roles.values()))
     unit_offers = [offers(t, credentials) for t in texts]
     offer_names = sorted(set().union(*unit_offers)) if unit_offers else []
     bit = {name: 1 << k for k, name in enumerate(offer_names)}
@@ -122,7 +123,7 @@ def derive(titles: dict[str, str], chunks: list[Chunk], units: list) -> Derived:
         anchors=topic_stems(sorted(set(sections) | set(titles.values())), stems),
         credentials=credentials,
         pay_periods=frozenset().union(*(pay_periods(t) for t, o in zip(texts, unit_offers) if "salary" in o)),
-        scope_words=frozenset(singular(w) for t in [*map(role_of, titles.values()), *sections] for w in words(t)
+        scope_words=frozenset(singular(w) for t in [*roles.values(), *sections] for w in words(t)
                               if len(w) > 2 and w not in QUESTION_STOP and w not in NOT_A_ROLE),
         heading_words=frozenset(singular(w) for s in sections for w in words(s)),
     )

@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import CareerbotError, IndexError_
 from . import knowledge, unit_views
-from .index import BM25_DIR, REBUILD, Index, role_of
+from .index import BM25_DIR, REBUILD, Index
 from .intent import QUESTION_STOP, Question
 from .lexical import Lexical, text_tokens, tokenize, words
 from .conversation import Lexicon, lexicon
@@ -75,10 +75,10 @@ class Candidate:
     score: float = 0.0
 
 
-def _role_words(titles: dict[str, str]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+def _role_words(roles: dict[str, str]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """Per guide, the title words that name its role and not every guide's ("site" in "Site Supervisor" beside
     "Shift Supervisor"); and for a guide whose title words are all common to every title ("Supervisor"), those."""
-    per = {s: frozenset(words(role_of(t))) for s, t in titles.items()}
+    per = {s: frozenset(words(r)) for s, r in roles.items()}
     common = frozenset.intersection(*per.values()) if len(per) > 1 else frozenset()
     distinct = {s: ws - common for s, ws in per.items()}
     phrases = {s: per[s] for s, ws in distinct.items() if not ws and per[s]}
@@ -124,7 +124,7 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None,
     # the query encoder's threads (measured: 10.2 ms against 6.5 ms for ask() with two cores)
     faiss.omp_set_num_threads(1)
     records = index.records
-    role_words, role_phrases = _role_words(index.titles)
+    role_words, role_phrases = _role_words(index.roles)
     cover = Coverage(**index.manifest["coverage"])
     runs = unit_views.Runs(records)
     return Engine(

@@ -86,7 +86,7 @@ def render_answer(answer: Answer, corpus: Path, turn: int = 0) -> str:
         if answer.suggestions:  # the questions it names are the clickable ones under the chat, not repeated here
             return html.escape(f"{NOT_COVERED} Try one of the questions the guides answer, below.")
         return html.escape(answer.text)
-    roles = line_roles(answer)
+    roles = line_roles(answer, corpus)
     lines = [(f'<span class="cb-role">{html.escape(role)}</span> ' if role else "") + _linked_marker(line, turn)
              for role, line in zip(roles, answer.text.splitlines())]
     body = "<br>".join(lines)
