@@ -215,7 +215,6 @@ def survey(roles: dict[str, str], unit_texts: list[str], unit_offers: list[froze
     offer, example questions from the guides' own FAQ headings (else from the topic and a role)."""
     from .intent import read_question
 
-    roles = dict(roles)
     counts = Counter(i for o in unit_offers for i in o)
     topics = [label for intent, label in TOPIC_LABELS.items() if counts[intent] >= TOPIC_MIN_UNITS]
     faq = list(dict.fromkeys(s for s in sections if s.endswith("?") and 15 <= len(s) <= 90))
