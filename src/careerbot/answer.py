@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,13 @@ def answer_from_dict(data: dict) -> Answer:
     return Answer(**{**fields, "citations": [Citation(**c) for c in data.get("citations", [])]})
 
 
-def line_roles(answer: Answer, corpus: Path | None = None) -> list[str]:
+def line_roles(answer: Answer, roles: dict[str, str] | None = None) -> list[str]:
     """Per line of an answer, the role its guide is about ("HVAC Technician"), when the lines come from
     guides about different roles; else all "" (one role needs no label). Shown beside the quote, never in it.
-    With the `corpus` folder, each role is read from its guide's title and text, as the index reads it."""
-    from .corpus import current_text
+    `roles` are the indexed guides' roles by source, as the build read them; else each is read from its title."""
     from .coverage import role_of
 
-    roles = [role_of(c.title, (current_text(corpus, c.source) or "") if corpus else "") for c in answer.citations]
+    roles = [(roles or {}).get(c.source) or role_of(c.title) for c in answer.citations]
     return roles if len(set(roles)) > 1 else [""] * len(roles)
 
 

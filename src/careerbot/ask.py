@@ -156,10 +156,11 @@ def answer_with(engine, text: str, sources: set[str] | None = None, history: lis
     searched, carried = text, []
     if history:
         searched, carried = read_in_context(focus(text), history, engine.lexicon, carry_role=sources is None)
-    reading = engine.reader.read(spelled_out(focus(searched), engine.lexicon))
+    asked = focus(searched)
+    reading = engine.reader.read(spelled_out(asked, engine.lexicon))
     q = read_question(reading.text, engine.credentials)
     story = None
-    if focus(searched) != searched:  # a story around the question: the role it names may be the one meant
+    if asked != searched:  # a story around the question: the role it names may be the one meant
         story = read_question(engine.reader.read(spelled_out(searched, engine.lexicon)).text, engine.credentials)
     ranked = candidates(engine, q, engine.encode([reading.text])[0], sources, reading.places)
     decision = choose(engine, q, ranked, reading, story=story)

@@ -5,7 +5,6 @@ import argparse
 import dataclasses
 import json
 import sys
-from pathlib import Path
 
 from .errors import CareerbotError, QuestionError
 from .settings import Settings, resolve
@@ -93,7 +92,7 @@ def _ask(args, settings: Settings) -> int:
     if args.json:
         print(json.dumps(dataclasses.asdict(answer), ensure_ascii=not _unicode_out(), indent=2))
     else:
-        print(format_answer(answer, settings.corpus))
+        print(format_answer(answer, _roles(settings)))
     return EXIT_OK
 
 
@@ -133,17 +132,24 @@ def _chat(args, settings: Settings) -> int:
         else:
             if answer.carried:
                 print(f"(read with {' and '.join(answer.carried)} from the earlier questions)")
-            print(format_answer(answer, settings.corpus) + "\n", flush=True)
+            print(format_answer(answer, _roles(settings)) + "\n", flush=True)
 
 
-def format_answer(answer, corpus: Path | None = None) -> str:
-    """An answer for a terminal: the quoted lines (each with its guide's role when they come from guides about
-    different roles, read from the guides in `corpus`), then the numbered sources."""
+def _roles(settings: Settings) -> dict[str, str]:
+    """The indexed guides' roles by source, from the engine that just answered."""
+    from .loading import engine_for
+
+    return engine_for(settings).coverage.roles
+
+
+def format_answer(answer, roles: dict[str, str] | None = None) -> str:
+    """An answer for a terminal: the quoted lines (each with its guide's role, from `roles` by source, when
+    they come from guides about different roles), then the numbered sources."""
     from .answer import figures_differ, line_roles
 
     if not answer.answered:
         return answer.text
-    out = [f"({role}) {line}" if role else line for role, line in zip(line_roles(answer, corpus),
+    out = [f"({role}) {line}" if role else line for role, line in zip(line_roles(answer, roles),
                                                                        answer.text.splitlines())]
     if figures_differ(answer):
         out.append("(These guides give different figures.)")

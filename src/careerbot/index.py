@@ -292,7 +292,7 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
     chunks, pieces = chunk_corpus(fresh, settings.chunk_size, settings.chunk_overlap)
     units = [UnitRecord(p.source, p.chunk, p.unit.start, p.unit.end, p.unit.kind, p.unit.section, p.unit.context,
                         p.unit.text) for p in pieces if not CONTROL_CHARS.search(p.unit.text)]
-    roles = {d.source: role_of(d.title, d.text) for d in fresh}
+    roles = {d.source: role_of(d.title, d.text) for d in docs}
     passages = [chunk_passage(c, roles[c.source]) for c in chunks] + \
                [unit_passage(u, roles[u.source]) for u in units]
     made: dict = {}  # the record of an export this build makes to embed with
@@ -316,7 +316,7 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
         "dimension": dim,
         "settings": _settings_record(settings),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "documents": [_document_record(d, stats, settings.corpus) for d in docs],
+        "documents": [_document_record(d, roles[d.source], stats, settings.corpus) for d in docs],
         "skipped": [asdict(s) for s in skipped],
         "chunks": len(chunks),
         "units": len(units),
@@ -338,7 +338,9 @@ def _restamp(settings: Settings, old: Index, docs, skipped: list[Skipped], start
     """Nothing to index again (the same guides, text for text): record the guides' files as they are now in
     the manifest, replaced whole, and keep every other file."""
     stats = file_stats(settings.corpus)
-    manifest = {**old.manifest, "documents": [_document_record(d, stats, settings.corpus) for d in docs],
+    roles = manifest_roles(old.manifest)  # the same guides, text for text: the same roles
+    manifest = {**old.manifest, "documents": [_document_record(d, roles[d.source], stats, settings.corpus)
+                                              for d in docs],
                 "skipped": [asdict(s) for s in skipped]}
     tmp = settings.index / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -398,11 +400,12 @@ def _previous_vectors(old: Index) -> dict[str, np.ndarray]:
     return dict(zip(texts, vectors))
 
 
-def _document_record(doc, stats: dict[str, FileStat], corpus: Path) -> dict:
-    """What the manifest keeps of a guide: its text's hash and the identity of its file, which tells when it
-    changed. An extracted guide also names its original and keeps that file's own hash."""
+def _document_record(doc, role: str, stats: dict[str, FileStat], corpus: Path) -> dict:
+    """What the manifest keeps of a guide: its title and the `role` read from it, its text's hash and the
+    identity of its file, which tells when it changed. An extracted guide also names its original and keeps
+    that file's own hash."""
     st = stats[doc.file]
-    record = {"source": doc.source, "title": doc.title, "role": role_of(doc.title, doc.text), "sha256": doc.sha256,
+    record = {"source": doc.source, "title": doc.title, "role": role, "sha256": doc.sha256,
               "size": st.size, "mtime_ns": st.mtime_ns, "ctime_ns": st.ctime_ns, "inode": st.inode}
     if doc.origin:
         record["origin"] = doc.origin

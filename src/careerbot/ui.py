@@ -77,16 +77,17 @@ def guide_view(corpus: Path, citation: dict) -> str:
     return f'<div class="cb-guide" style="white-space:pre-wrap;max-height:420px;overflow:auto">{body}</div>'
 
 
-def render_answer(answer: Answer, corpus: Path, turn: int = 0) -> str:
+def render_answer(answer: Answer, corpus: Path, turn: int = 0, roles: dict[str, str] | None = None) -> str:
     """The chat message for an answer: escaped answer lines, then a collapsible list of sources. Each line's
-    marker [n] links to its source in that list (`turn` keeps the links of one message apart from another's)."""
+    marker [n] links to its source in that list (`turn` keeps the links of one message apart from another's); a
+    line is labelled with its guide's role from `roles` (by source) when the lines speak of different roles."""
     if not answer.answered:
         from .ask import NOT_COVERED
 
         if answer.suggestions:  # the questions it names are the clickable ones under the chat, not repeated here
             return html.escape(f"{NOT_COVERED} Try one of the questions the guides answer, below.")
         return html.escape(answer.text)
-    roles = line_roles(answer, corpus)
+    roles = line_roles(answer, roles)
     lines = [(f'<span class="cb-role">{html.escape(role)}</span> ' if role else "") + _linked_marker(line, turn)
              for role, line in zip(roles, answer.text.splitlines())]
     body = "<br>".join(lines)
@@ -300,6 +301,7 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
     import gradio as gr
 
     from .ask import ask
+    from .loading import engine_for
 
     guide_names, cover, built_at = page_facts(settings)
 
@@ -325,7 +327,8 @@ def build_app(settings: Settings, load: EngineLoad | None = None):
         try:
             answer = ask(question, history=earlier, guides=guides or None, corpus=settings.corpus,
                          index=settings.index)
-            reply = carried_line(answer) + render_answer(answer, settings.corpus, len(log))
+            reply = carried_line(answer) + render_answer(answer, settings.corpus, len(log),
+                                                         engine_for(settings).coverage.roles)
             suggestions = answer.suggestions
             if len(shown) > MAX_QUESTION_CHARS:
                 reply = (f"<em>(Your message was long: careerbot read the {MAX_QUESTION_CHARS} characters around its "
