@@ -253,3 +253,51 @@ def test_a_sentence_broken_over_lines_is_quoted_whole(mixed_index):
     assert a.answered and a.citations[0].source == "firefighter.txt"
     assert "fire academy that usually lasts 12 to 16 weeks" in a.text
     assert "\n" in a.citations[0].quote  # the quote is the guide's text as written, line break and all
+
+
+def test_and_in_a_question_does_not_name_a_guide_whose_title_has_it(tmp_path):
+    """"and" in "Court Reporters and Simultaneous Captioners" is a joining word, not the guide's name: a question
+    with "and" in it about another guide's role is answered from that guide."""
+    from careerbot import ask
+
+    (tmp_path / "court-reporter.txt").write_text(
+        "Court Reporters and Simultaneous Captioners\n\nPay\nCourt reporters earn a median of $66,710 a year.\n\n"
+        "Training\nA court reporting program lasts 2 to 4 years.\n", encoding="utf-8")
+    (tmp_path / "harbor-pilot.txt").write_text(
+        "Harbor Pilot Guide\n\nPay\nA harbor pilot earns a median of $187,320 a year.\n\nTraining\nAn apprentice "
+        "harbor pilot trains for 4 years and sits a licensing exam.\n", encoding="utf-8")
+    index = tmp_path.parent / f"{tmp_path.name}-index"
+    a = ask("What do harbor pilots earn, and how is it paid?", corpus=tmp_path, index=index)
+    assert a.answered and a.citations[0].source == "harbor-pilot.txt" and "$187,320" in a.text
+    b = ask("and court reporters?", corpus=tmp_path, index=index, history=[a])
+    assert b.answered and b.citations[0].source == "court-reporter.txt" and "$66,710" in b.text
+
+
+def test_suggested_questions_drop_the_numbers_of_their_headings(tmp_path):
+    """A handbook numbers its question headings ("1.2 How long is the training?"); the question offered to
+    ask next is the heading's question alone."""
+    from careerbot import ask
+
+    (tmp_path / "harbor-pilot.md").write_text(
+        "# Chapter 1: Harbor Pilot\n\n## 1.1 What does a harbor pilot earn?\n\nA harbor pilot earns a median of "
+        "$187,320 a year.\n\n## 1.2 How long is the training?\n\nAn apprentice harbor pilot trains for 4 years.\n",
+        encoding="utf-8")
+    a = ask("What does a harbor pilot earn?", corpus=tmp_path, index=tmp_path.parent / f"{tmp_path.name}-index")
+    assert a.answered and "$187,320" in a.text
+    assert "How long is the training?" in a.suggestions
+    assert not any(s[0].isdigit() for s in a.suggestions)
+
+
+def test_a_role_ending_in_y_is_named_by_its_plural(tmp_path):
+    """"actuaries" names the Actuary guide ("-ies" is the plural of "-y"), so its outlook is quoted even where
+    another guide's outlook uses the question's very words."""
+    from careerbot import ask
+
+    (tmp_path / "actuary.txt").write_text(
+        "Actuary\n\nOutlook\nEmployment of actuaries is projected to rise 22 percent over the decade.\n",
+        encoding="utf-8")
+    (tmp_path / "real-estate-agent.txt").write_text(
+        "Real Estate Agent\n\nOutlook\nHow fast will jobs grow? Jobs will grow about 3 percent over the decade.\n",
+        encoding="utf-8")
+    a = ask("will jobs grow fast for actuaries?", corpus=tmp_path, index=tmp_path.parent / f"{tmp_path.name}-index")
+    assert a.answered and a.citations[0].source == "actuary.txt" and "22 percent" in a.text

@@ -187,3 +187,38 @@ def test_a_title_part_the_guide_speaks_of_names_its_role():
     text = "Harbor pilots guide ships into port. A pilot boards by ladder. Most pilots train for years on the water."
     assert role_of(title) == "Out on Water"  # from the title alone, its first part
     assert role_of(title, text) == "Senior Harbor Pilot"
+
+
+def test_a_page_saved_with_its_site_name_first_takes_its_role_from_the_breadcrumb():
+    """A web page saved as text starts with the site's name; the breadcrumb under it names the page's role,
+    which the guide speaks of throughout ("secretaries" counts for "Secretary")."""
+    from careerbot.coverage import role_of
+
+    text = ("Pathway Careers\nHome | Quizzes | Log in\n\n"
+            "Pathway Careers | Home > Careers > Legal > Legal Secretary\n"
+            "Legal secretaries prepare filings. Most secretaries work in law firms, and a secretary with five years "
+            "of experience often runs a team.\n")
+    assert role_of("Pathway Careers", text) == "Legal Secretary"
+
+
+def test_a_role_named_with_and_has_two_heads_and_no_joining_word():
+    """A guide about "Court Reporters and Simultaneous Captioners" is named by either occupation; "and"
+    names neither, so "and welders?" is about welders."""
+    from careerbot.conversation import lexicon, parts
+
+    lex = lexicon(["Court Reporters and Simultaneous Captioners", "Welder"], frozenset(), frozenset(), frozenset())
+    assert parts("and welders?", lex).roles == ((4, 11),)
+    assert parts("How do court reporters keep their certification?", lex).roles == ((7, 22),)
+    assert parts("what do captioners earn?", lex).roles == ((8, 18),)
+
+
+def test_a_field_word_names_its_role_unless_a_role_is_named_outright():
+    """"plumbing", "actuarial" name the plumber's and the actuary's guides; in "reporting tools for office
+    managers", "reporting" is just a word: the role named as a role is the one asked about."""
+    from careerbot.conversation import lexicon, parts, spelled_out
+
+    lex = lexicon(["Court Reporter", "Office Manager", "Plumber", "Actuary"], frozenset(), frozenset(), frozenset())
+    assert spelled_out("how long is a plumbing apprenticeship?", lex) == "how long is a Plumber apprenticeship?"
+    assert parts("How hard are the actuarial exams?", lex).roles == ((17, 26),)
+    asked = "which reporting tools do office managers use?"
+    assert spelled_out(asked, lex) == asked

@@ -194,19 +194,23 @@ def _compose(engine, text: str, decision, ranked) -> Answer:
 
 
 MAX_SUGGESTIONS = 3
+# what numbers a heading's question: "7.11 ", "Q: ", "3) " (not a year: "2025 salary outlook?")
+HEADING_NUMBER = re.compile(r"^\s*(?:Q\d*\s*[:.)]|\d{1,2}(?:\.\d{1,2})*[.):]?)\s+")
 NOT_COVERED = "The guides do not cover that question."
 
 
 def related_questions(engine, ranked, exclude: set[str] = frozenset()) -> list[str]:
-    """Questions the guides answer near the asked one: the FAQ headings above the best candidates, but
-    not those in `exclude` (the question just asked, the headings its answer was quoted from)."""
+    """Questions the guides answer near the asked one: the FAQ headings above the best candidates (without
+    their numbers: "7.11 Is This Career for You?" -> "Is This Career for You?"), but not those in `exclude`
+    (the question just asked, the headings its answer was quoted from)."""
     found: list[str] = []
     seen = {" ".join(e.lower().split()) for e in exclude}
     for c in ranked:
         section = engine.index.units[c.unit].section
         key = " ".join(section.lower().split())
-        if section.endswith("?") and key not in seen and section not in found and c.unit not in engine.chrome:
-            found.append(section)
+        asked = HEADING_NUMBER.sub("", section)
+        if section.endswith("?") and key not in seen and asked not in found and c.unit not in engine.chrome:
+            found.append(asked)
             if len(found) == MAX_SUGGESTIONS:
                 break
     return found

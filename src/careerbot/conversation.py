@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .coverage import NOT_A_ROLE, TOPIC_LABELS, asked_roles, plural, singular
+from .coverage import NOT_A_ROLE, TOPIC_LABELS, asked_roles, plural, role_heads, role_words, singular
 from .intent import QUESTION_STOP, read_question, word_intents
 from .terms import named_places, zipf
 
@@ -44,7 +44,7 @@ DETAIL = re.compile(r"^\W*(?:in|at|for|with|on|from|within|outside|near|across|d
 # A fragment that picks among what was said: "the top earners?", "the cheapest one?"
 QUALIFIER = re.compile(r"\b(?:top|best|worst|most|least|highest|lowest|cheapest|fastest|shortest|longest|"
                        r"biggest|smallest|low|high|first|last|main)\b", re.I)
-FIELD = re.compile(r"(?:ing|ical|al)$")  # the field a role works in: "welding", "electrical"
+FIELD = re.compile(r"(?:ing|ical|ial|al)$")  # the field a role works in: "welding", "electrical", "actuarial"
 COMPARING = re.compile(r"compar\w*|differ\w*|stack|measure", re.I)  # "how does X compare / stack up?"
 # What a one-word fragment seems to ask by its form alone ("senior?" reads like "what is X?", "top 10%?" like a
 # percentage), which in a follow-up is only the detail it changes
@@ -77,12 +77,12 @@ def lexicon(role_names: list[str], credentials: frozenset[str], heading_words: f
     """The lexicon of a corpus, from its roles (guide titles), credentials, heading words and vocabulary."""
     roles, vocab, heads, initials = [], set(), set(), {}
     for name in dict.fromkeys(r for r in role_names if r):
-        words = tuple(singular(w) for w in _TOKEN.findall(name.lower()))
+        words = tuple(role_words(name))
         if not words:
             continue
         roles.append((name, words))
         vocab.update(words)
-        heads.add(words[-1])
+        heads.update(role_heads(name))
         heads.update(w.lower() for w in _TOKEN.findall(name) if w.isupper() and len(w) >= 2)  # "HVAC"
         if len(words) >= 2:
             initials.setdefault("".join(w[0] for w in words), len(roles) - 1)
@@ -102,6 +102,16 @@ def _role_word(token: str, lex: Lexicon, words: frozenset[str]) -> bool:
         return True  # "tech" of "technician"
     field_of = FIELD.sub("", word)  # "plumbing" of "plumber", "electrical" of "electrician"
     return field_of != word and len(field_of) >= 4 and any(w.startswith(field_of) for w in words)
+
+
+def _field_only(phrase: str, lex: Lexicon) -> bool:
+    """Whether a phrase names a role only as the field it works in ("reporting", "plumbing"), a word that
+    is more often just a word."""
+    tokens = _TOKEN.findall(phrase)
+    if len(tokens) != 1:
+        return False
+    word = singular(tokens[0].lower())
+    return word not in lex.vocab and not any(w.startswith(word) for w in lex.vocab)  # not a short form
 
 
 def _role_spans(text: str, lex: Lexicon) -> list[tuple[int, int]]:
@@ -146,11 +156,14 @@ def spelled_out(text: str, lex: Lexicon) -> str:
     words, or ambiguously, are left as written."""
     pieces = [(a + m.start(), a + m.end()) for a, b in _role_spans(text, lex)
               for m in re.finditer(r"[^,;/&]+", text[a:b]) if m.group(0).strip()]  # "ATC, FA" names two
-    for a, b in reversed(pieces):
+    by_field = [_field_only(text[a:b], lex) for a, b in pieces]
+    for (a, b), field_word in reversed(list(zip(pieces, by_field))):
         phrase = text[a:b].strip()
         tokens = [singular(t.lower()) for t in _TOKEN.findall(phrase)]
         if all(t in lex.vocab for t in tokens):
             continue  # already the guides' own words
+        if field_word and not all(by_field):
+            continue  # "reporting tools for medical managers": the role named as a role is the one meant
         role = guide_role(phrase, lex)
         if role != phrase:
             text = text[:a] + text[a:b].replace(phrase, role) + text[b:]

@@ -71,21 +71,36 @@ def role_of(title: str, text: str = "") -> str:
     "Veterinary Technicians"; "Site | Home > Careers > Social Worker" -> "Social Worker". Of the title's parts
     that name more than page words, the first; or, given the guide's `text`, the one whose last word the text
     uses most, a word for a person ("technician", "surveyor") counting double: "Up the Tower: A Conversation
-    With a Lead Wind Turbine Technician" -> "Lead Wind Turbine Technician"."""
+    With a Lead Wind Turbine Technician" -> "Lead Wind Turbine Technician". A page saved with its site's name
+    as the first line offers the breadcrumb and the first heading near its top too ("CareerPath Hub", then
+    "Home > Careers > Finance > Actuary" -> "Actuary")."""
     parts = title_parts(title)
+    if text:
+        parts += [p for line in _title_lines(text) for p in title_parts(line) if p not in parts]
     if not parts:
         return " ".join(title.lstrip("# ").split())
     role = parts[0]
     if text and len(parts) > 1:
-        lowered = text.lower()
+        counts = Counter(singular(w) for w in re.findall(r"[a-z]+", text.lower()))
 
         def uses(part: str) -> int:
             head = singular(part.split()[-1].lower())
-            return len(re.findall(rf"\b{re.escape(head)}s?\b", lowered)) * (2 if AGENT_NOUN.search(head) else 1)
+            return counts[head] * (2 if AGENT_NOUN.search(head) else 1)
 
         role = max(parts, key=uses)  # the first of equals
     # a title in capitals ("FIREFIGHTERS") names its role in words, not an acronym
     return role.title() if role.isupper() and any(len(w) > 5 for w in role.split()) else role
+
+
+TITLE_LINES = 10  # how many of a guide's first lines may hold a breadcrumb or heading that names its role
+
+
+def _title_lines(text: str) -> list[str]:
+    """Lines near the top of a guide that may name its subject: a breadcrumb, and the first heading."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][1:TITLE_LINES]
+    crumbs = [line for line in lines if BREADCRUMB.search(line)]
+    heading = next((line for line in lines if line.startswith("# ")), None)
+    return crumbs + ([heading] if heading else [])
 
 
 def title_parts(title: str) -> list[str]:
@@ -102,6 +117,23 @@ def title_parts(title: str) -> list[str]:
         if words:
             found.append(words)
     return found
+
+
+ROLE_JOINS = re.compile(r"\s+(?:and|or|&)\s+|\s*[,/]\s*", re.I)  # "Court Reporters and Simultaneous Captioners"
+
+
+def role_words(role: str) -> list[str]:
+    """The singular lower-case words that name a role, joining words left out: "Court Reporters and
+    Simultaneous Captioners" -> ["court", "reporter", "simultaneous", "captioner"]."""
+    from .intent import QUESTION_STOP
+
+    return [singular(w) for w in re.findall(r"[\w'’-]+", role.lower()) if w not in QUESTION_STOP]
+
+
+def role_heads(role: str) -> list[str]:
+    """The word each of the occupations a role names ends on: "Court Reporters and Simultaneous Captioners"
+    -> ["reporter", "captioner"]."""
+    return [ws[-1] for part in ROLE_JOINS.split(role) if (ws := role_words(part))]
 
 
 def singular(word: str) -> str:
@@ -165,9 +197,9 @@ def credential_acronyms(texts: list[str], roles: list[str] = ()) -> frozenset[st
     places ("a UK licence") nor the words of a guide's role ("HVAC" of "HVAC Technician")."""
     from .terms import places
 
-    role_words = {w.lower() for r in roles for w in r.split()}
+    in_roles = {w.lower() for r in roles for w in r.split()}
     return frozenset(a.lower() for t in texts if _CREDENTIAL_WORDS.search(t) for a in _ACRONYM.findall(t)
-                     if a.lower() not in places() and a.lower() not in role_words)
+                     if a.lower() not in places() and a.lower() not in in_roles)
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from .errors import CareerbotError, IndexError_
 from . import knowledge, unit_views
 from .index import BM25_DIR, REBUILD, Index
 from .intent import QUESTION_STOP, Question
-from .lexical import Lexical, text_tokens, tokenize, words
+from .lexical import Lexical, text_tokens, tokenize
 from .conversation import Lexicon, lexicon
-from .coverage import Coverage
+from .coverage import Coverage, role_words, singular
 from .ranking import features, rank_scores
 from .search import Hits, faiss_hits
 from .terms import Reader
@@ -78,7 +78,7 @@ class Candidate:
 def _role_words(roles: dict[str, str]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """Per guide, the title words that name its role and not every guide's ("site" in "Site Supervisor" beside
     "Shift Supervisor"); and for a guide whose title words are all common to every title ("Supervisor"), those."""
-    per = {s: frozenset(words(r)) for s, r in roles.items()}
+    per = {s: frozenset(role_words(r)) for s, r in roles.items()}
     common = frozenset.intersection(*per.values()) if len(per) > 1 else frozenset()
     distinct = {s: ws - common for s, ws in per.items()}
     phrases = {s: per[s] for s, ws in distinct.items() if not ws and per[s]}
@@ -124,7 +124,7 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None,
     # the query encoder's threads (measured: 10.2 ms against 6.5 ms for ask() with two cores)
     faiss.omp_set_num_threads(1)
     records = index.records
-    role_words, role_phrases = _role_words(index.roles)
+    distinct, phrases = _role_words(index.roles)
     cover = Coverage(**index.manifest["coverage"])
     runs = unit_views.Runs(records)
     return Engine(
@@ -133,8 +133,8 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None,
         offers=unit_views.Offers(records),
         figures=unit_views.Figures(records),
         duplicate_of=records.units.column("duplicate_of"),
-        role_words=role_words,
-        role_phrases=role_phrases,
+        role_words=distinct,
+        role_phrases=phrases,
         reader=Reader(known.vocabulary, known.years, lexical.vocabulary),
         signals=unit_views.Signals(records),
         chunk_units=unit_views.ChunkUnits(records),
@@ -175,13 +175,9 @@ def _stop_stems() -> frozenset[str]:
 def named_guides(engine: Engine, question: Question) -> set[str]:
     """The guides whose role the question names: by a distinctive title word ("office"), else by every
     word of a generic title ("manager")."""
-    asked = {_singular(w) for w in question.words}
+    asked = {singular(w) for w in question.words}
     named = {s for s, ws in engine.role_words.items() if ws & asked}
     return named or {s for s, ws in engine.role_phrases.items() if ws <= asked}
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 def role_match(named: set[str], source: str) -> float:
