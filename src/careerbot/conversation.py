@@ -163,7 +163,7 @@ def spelled_out(text: str, lex: Lexicon) -> str:
         if all(t in lex.vocab for t in tokens):
             continue  # already the guides' own words
         if field_word and not all(by_field):
-            continue  # "reporting tools for medical managers": the role named as a role is the one meant
+            continue  # "reporting tools for harbor pilots": the role named as a role is the one meant
         role = guide_role(phrase, lex)
         if role != phrase:
             text = text[:a] + text[a:b].replace(phrase, role) + text[b:]

@@ -321,10 +321,10 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
         "chunks": len(chunks),
         "units": len(units),
     }
-    derived = knowledge.derive(manifest_titles(manifest), manifest_roles(manifest), chunks, units)
-    manifest["coverage"] = asdict(survey(manifest_roles(manifest), [u.text for u in units], derived.unit_offers,
+    derived = knowledge.derive(manifest_titles(manifest), roles, chunks, units)
+    manifest["coverage"] = asdict(survey(roles, [u.text for u in units], derived.unit_offers,
                                          sorted({u.section for u in units})))
-    check_texts = _encoder_check_texts(units, manifest_roles(manifest))
+    check_texts = _encoder_check_texts(units, roles)
     _write(settings.index, manifest, [d.source for d in docs], chunks, units, derived, chunk_vecs, unit_vecs,
            dim, check_texts, _exported_encoder(old), made)
     removed = len(set(old_docs) - {d.source for d in docs})
