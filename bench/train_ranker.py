@@ -35,7 +35,7 @@ from careerbot.retrieve import candidates  # noqa: E402
 
 MAX_FALSE_DECLINES = 0.03
 # guide sets kept out of every fit, to show careerbot on guides it never saw
-NEVER_FITTED = ("transport-text", "mixed-formats", "field-work", "language-and-finance")
+NEVER_FITTED = ("transport-text", "mixed-formats", "field-work", "language-and-finance", "events-and-emergencies")
 L2 = 1.0
 
 

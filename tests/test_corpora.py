@@ -194,8 +194,10 @@ def ask_cranes(tmp_path_factory):
     ("how much do crane operators make in the United States? i am from poland and want to move there", "$63,340"),
     # no guide's title, but the crane operator's guide names it on its career ladder
     ("how much does a crane inspector earn?", "$78,500"),
+    # a plain word before the pay is not a role no guide covers
+    ("where crane operator get most big salary?", "$63,340"),
 ], ids=["country-named-otherwise", "abbreviation-in-passing", "terse-answer", "points-back", "role-then-when",
-        "asker-origin", "rung-of-a-career"])
+        "asker-origin", "rung-of-a-career", "plain-word-before-pay"])
 def test_a_question_as_people_write_it_is_answered_from_its_guide(ask_cranes, question, fact):
     a = ask_cranes(question)
     assert a.answered and a.citations[0].source == "crane-operator.md" and fact in a.text

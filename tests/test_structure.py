@@ -151,6 +151,36 @@ def test_a_hard_wrapped_paragraph_is_cut_into_whole_sentences():
     assert [s.heading for s in sections][:2] == ["QUICK FACTS: HARBOR PILOTS", "HOW TO BECOME A HARBOR PILOT"]
 
 
+def test_a_hard_wrapped_guide_with_one_overlong_line_is_still_read_whole():
+    """A long profile wrapped at 72 columns where the writer once missed a wrap (one line of 140
+    characters): its sentences are still one unit each, not cut at every line break."""
+    import textwrap
+
+    sentences = [f"Pilots of port {p} guide ship {s} past the breakwater before dawn on most days." for p in range(10)
+                 for s in range(6)]
+    lines: list[str] = []
+    for p in range(10):
+        lines += textwrap.wrap(" ".join(sentences[p * 6:(p + 1) * 6]), 72) + [""]
+    lines[3] += " " + lines.pop(4)  # the missed wrap
+    text = "HARBOR PILOTS\n\n" + "\n".join(lines)
+    assert max(map(len, lines)) > 100
+    _, units = analyse(text)
+    texts = {" ".join(u.text.split()) for u in units}
+    assert set(sentences) <= texts
+    for u in units:
+        assert text[u.start:u.end] == u.text
+
+
+def test_words_in_capitals_are_not_credentials():
+    """A heading in capitals ("HOW TO BECOME ONE", "LICENSES") or a common word in capitals ("IT", "US") is
+    not a credential acronym the guides use; "NBE" beside "exam" is."""
+    from careerbot.coverage import credential_acronyms
+
+    found = credential_acronyms(["HOW TO BECOME ONE Most states require a license and the NBE exam.", "LICENSES",
+                                 "IT certifications help, and US licenses vary by state."])
+    assert found == {"nbe"}
+
+
 def test_a_table_without_a_header_row_keeps_its_first_row():
     """A facts table whose first row already holds a figure has no header: that row is quotable too."""
     _, units = analyse(WRAPPED)

@@ -63,6 +63,9 @@ EXAMPLE_TEMPLATES = {"salary": "How much does {a} {role} make?", "education": "W
 TOPIC_MIN_UNITS = 3  # a topic is one the guides cover when this many passages offer it
 _CREDENTIAL_WORDS = re.compile(r"certif|credential|licen[cs]|registr|exam\b|examination|accredit", re.I)
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
+# A word this common in English is a plain word: written in capitals, not an acronym ("HOW", "US", "IT"); alone
+# before "salary", not a role ("big salary", "real wages")
+PLAIN_WORD_ZIPF = 5.0
 
 
 def role_of(title: str, text: str = "") -> str:
@@ -154,6 +157,7 @@ def asked_roles(text: str) -> list[str]:
     """The roles (occupations) a question names, lower case: "how do I become a tower crane operator" ->
     ["tower crane operator"]; [] when it names none. The asker's own job ("i work as a ...") is not one."""
     from .intent import QUESTION_STOP
+    from .terms import zipf
 
     found = []
     for frame in ROLE_FRAMES:
@@ -165,6 +169,8 @@ def asked_roles(text: str) -> list[str]:
             words = words[cut:]
             while words and words[-1].endswith("ly"):
                 words.pop()  # "does a chef usually make"
+            if frame is ROLE_FRAMES[2] and len(words) == 1 and zipf(words[0]) >= PLAIN_WORD_ZIPF:
+                continue  # "the most big salary": a plain word before the pay, not a role
             phrase = " ".join(words)
             if words and phrase not in found:
                 found.append(phrase)
@@ -194,12 +200,14 @@ def boilerplate(units: list) -> frozenset[int]:
 
 def credential_acronyms(texts: list[str], roles: list[str] = ()) -> frozenset[str]:
     """Lower-case acronyms the guides use beside credential words ("the NBDHE exam", "CPA licence"); not
-    places ("a UK licence") nor the words of a guide's role ("HVAC" of "HVAC Technician")."""
-    from .terms import places
+    places ("a UK licence"), the words of a guide's role ("HVAC" of "HVAC Technician"), nor common words
+    or credential words in capitals ("HOW TO BECOME ONE", "IT", "LICENSES")."""
+    from .terms import places, zipf
 
     in_roles = {w.lower() for r in roles for w in r.split()}
-    return frozenset(a.lower() for t in texts if _CREDENTIAL_WORDS.search(t) for a in _ACRONYM.findall(t)
-                     if a.lower() not in places() and a.lower() not in in_roles)
+    found = {a.lower() for t in texts if _CREDENTIAL_WORDS.search(t) for a in _ACRONYM.findall(t)}
+    return frozenset(a for a in found if a not in places() and a not in in_roles
+                     and zipf(a) < PLAIN_WORD_ZIPF and not _CREDENTIAL_WORDS.match(a))
 
 
 @dataclass(frozen=True)

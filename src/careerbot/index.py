@@ -34,7 +34,7 @@ from .structure import Unit
 FORMAT_VERSION = 2
 # Bump when the way guides are cut into chunks and units, or the passages embedded, changes: an index built
 # by another pipeline version is not reused incrementally (every guide is chunked and embedded again).
-PIPELINE_VERSION = 11
+PIPELINE_VERSION = 12
 # A unit holding a control character (a NUL, a stray escape) is damaged text: it is never quoted
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MANIFEST = "manifest.json"

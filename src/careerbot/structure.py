@@ -28,6 +28,7 @@ _MARKDOWN_HEADING = re.compile(r"#{1,6}\s+\S")
 WRAP_MAX_CHARS = 100  # a document whose lines of text are all this short or shorter may be hard-wrapped
 WRAP_FILL = 0.75  # a line at least this share of the width was broken by the wrap, not by its writer
 WRAP_MIN_LINES = 5  # and this many lines so filled make a document hard-wrapped
+WRAP_STRAYS = 50  # one line of text in this many may run past WRAP_MAX_CHARS where the writer missed a wrap
 _WRAPPABLE = ("prose", "short", "question")
 LIST_RUN = 3  # this many short lines in a row, with no text under them, are a list, not headings
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "U.S.", "Dr.", "Mr.", "Ms.", "Mrs.", "St.", "No.", "approx.", "Inc.")
@@ -90,10 +91,13 @@ def split_lines(text: str) -> list[Line]:
 def _unwrapped(text: str, lines: list[Line], widths: list[tuple[int, int]]) -> list[Line]:
     """`lines` with each run that a hard wrap broke joined into one line: a line filled close to the
     document's width goes on in the next line, unless that one starts a list item, a table row or a heading.
-    A document is hard-wrapped when no line of text is longer than WRAP_MAX_CHARS and many are near the width."""
+    A document is hard-wrapped when its lines of text are no longer than WRAP_MAX_CHARS (but for a stray one in
+    WRAP_STRAYS) and many are near the width."""
     text_lines = [w for (w, _), ln in zip(widths, lines) if ln.kind in _WRAPPABLE]
-    width = max(text_lines, default=0)
-    if width > WRAP_MAX_CHARS or sum(w >= WRAP_FILL * width for w in text_lines) < WRAP_MIN_LINES:
+    wrapped = [w for w in text_lines if w <= WRAP_MAX_CHARS]
+    width = max(wrapped, default=0)
+    if len(text_lines) - len(wrapped) > len(text_lines) // WRAP_STRAYS \
+            or sum(w >= WRAP_FILL * width for w in wrapped) < WRAP_MIN_LINES:
         return lines
     out: list[Line] = []
     joined: list[int] = []  # indexes of the lines joined into out[-1]
