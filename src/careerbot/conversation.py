@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .coverage import NOT_A_ROLE, TOPIC_LABELS, asked_roles, plural, role_heads, role_words, singular
+from .coverage import NOT_A_ROLE, ROLE_JOINS, TOPIC_LABELS, asked_roles, plural, role_heads, role_words, singular
 from .intent import QUESTION_STOP, read_question, word_intents
 from .terms import named_places, zipf
 
@@ -261,6 +261,18 @@ def _role_of(p: Parts, lex: Lexicon) -> str:
     return " and ".join(dict.fromkeys(named))
 
 
+def _first_role(text: str, spans: tuple[tuple[int, int], ...], lex: Lexicon) -> tuple[int, int]:
+    """Where the first role a question names is, with the other names of the same guide's role that are
+    joined to it: "funeral directors and morticians" is one role, "electricians or plumbers" two."""
+    a, b = spans[0]
+    role = guide_role(text[a:b], lex)
+    for c, d in spans[1:]:
+        if not ROLE_JOINS.fullmatch(text[b:c]) or guide_role(text[c:d], lex) != role:
+            break
+        b = d
+    return a, b
+
+
 def _place_names(places: tuple[str, ...]) -> str:
     """Places as people write them: "UK", "New York"."""
     return ", ".join(p.upper() if len(p) <= 3 else p.title() for p in places)
@@ -309,7 +321,7 @@ def _detail(ctx: Context, now: Parts, lex: Lexicon, changed: str) -> tuple[str, 
     if changed == "role":
         new_role = now.role_text() or _ARTICLE.sub("", now.rest).strip(" ?.!,")
         if base_parts.roles:
-            a, b = base_parts.roles[0]
+            a, b = _first_role(base, base_parts.roles, lex)
             base = base[:a] + new_role + base[b:]
         else:
             base = f"{base.rstrip(' ?.!')} for {new_role}?"
