@@ -305,7 +305,6 @@ def test_a_role_ending_in_y_is_named_by_its_plural(tmp_path):
     assert a.answered and a.citations[0].source == "actuary.txt" and "22 percent" in a.text
 
 
-
 def test_another_role_replaces_the_whole_of_a_role_named_with_and():
     """After a question naming a guide's role by both its names ("funeral directors and morticians"), "and
     welders?" is searched for welders alone, not for welders and morticians; two guides' roles stay two."""

@@ -42,6 +42,7 @@ ROLE_FRAMES = (
     re.compile(r"\b(?:salary|salaries|wages?|pay|earnings|income) (?:of|for) (?:an?\s+|the\s+)?" + _ROLE
                + r"\s*(?:$|[?.!,;])", re.I),
 )
+_BEFORE_PAY = ROLE_FRAMES[2]  # "welder salary": the role is the word before the pay
 # Words that stand where a role would, but name no occupation: the asker, a pronoun, a level, the job itself
 NOT_A_ROLE = frozenset(
     "i you we they he she it me us them someone somebody anyone person people one ones folks beginner beginners "
@@ -169,7 +170,7 @@ def asked_roles(text: str) -> list[str]:
             words = words[cut:]
             while words and words[-1].endswith("ly"):
                 words.pop()  # "does a chef usually make"
-            if frame is ROLE_FRAMES[2] and len(words) == 1 and zipf(words[0]) >= PLAIN_WORD_ZIPF:
+            if frame is _BEFORE_PAY and len(words) == 1 and zipf(words[0]) >= PLAIN_WORD_ZIPF:
                 continue  # "the most big salary": a plain word before the pay, not a role
             phrase = " ".join(words)
             if words and phrase not in found:
