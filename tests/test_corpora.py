@@ -303,16 +303,3 @@ def test_a_role_ending_in_y_is_named_by_its_plural(tmp_path):
         encoding="utf-8")
     a = ask("will jobs grow fast for actuaries?", corpus=tmp_path, index=tmp_path.parent / f"{tmp_path.name}-index")
     assert a.answered and a.citations[0].source == "actuary.txt" and "22 percent" in a.text
-
-
-def test_another_role_replaces_the_whole_of_a_role_named_with_and():
-    """After a question naming a guide's role by both its names ("funeral directors and morticians"), "and
-    welders?" is searched for welders alone, not for welders and morticians; two guides' roles stay two."""
-    from careerbot.conversation import Turn, lexicon, read_in_context
-
-    lex = lexicon(["Funeral Directors and Morticians", "Welder", "Plumber"], frozenset(), frozenset({"pay"}),
-                  frozenset("funeral directors and morticians welders welder plumbers pay per hour earn".split()))
-    asked = [Turn("How much do funeral directors and morticians earn per hour?")]
-    assert read_in_context("and welders?", asked, lex)[0] == "How much do welders earn per hour?"
-    asked = [Turn("How much do plumbers and morticians earn per hour?")]
-    assert read_in_context("and welders?", asked, lex)[0] == "How much do welders and morticians earn per hour?"

@@ -242,6 +242,19 @@ def test_a_role_named_with_and_has_two_heads_and_no_joining_word():
     assert parts("what do captioners earn?", lex).roles == ((8, 18),)
 
 
+def test_another_role_replaces_the_whole_of_a_role_named_with_and():
+    """After a question naming a guide's role by both its names ("funeral directors and morticians"), "and
+    welders?" is searched for welders alone, not for welders and morticians; two guides' roles stay two."""
+    from careerbot.conversation import Turn, lexicon, read_in_context
+
+    lex = lexicon(["Funeral Directors and Morticians", "Welder", "Plumber"], frozenset(), frozenset({"pay"}),
+                  frozenset("funeral directors and morticians welders welder plumbers pay per hour earn".split()))
+    asked = [Turn("How much do funeral directors and morticians earn per hour?")]
+    assert read_in_context("and welders?", asked, lex)[0] == "How much do welders earn per hour?"
+    asked = [Turn("How much do plumbers and morticians earn per hour?")]
+    assert read_in_context("and welders?", asked, lex)[0] == "How much do welders and morticians earn per hour?"
+
+
 def test_a_field_word_names_its_role_unless_a_role_is_named_outright():
     """"plumbing", "actuarial" name the plumber's and the actuary's guides; in "reporting tools for office
     managers", "reporting" is just a word: the role named as a role is the one asked about."""

@@ -172,7 +172,7 @@ def on_topic(engine: Engine, question: Question) -> bool:
 def is_health_advice(engine: Engine, question: Question) -> bool:
     """A personal health question ("what should I take for a migraine"), which careerbot must not answer;
     never a question about a job ("do respiratory therapists treat asthma?")."""
-    from .coverage import role_words, singular
+    from .coverage import singular
 
     text = question.text
     if not HEALTH.search(text):
@@ -181,8 +181,7 @@ def is_health_advice(engine: Engine, question: Question) -> bool:
         return True
     if JOB_WORDS.search(text):
         return False
-    roles = {w for r in engine.coverage.roles.values() for w in role_words(r)}
-    return not any(singular(w) in roles for w in re.findall(r"[a-z]+", text.lower()))
+    return not any(singular(w) in engine.lexicon.vocab for w in re.findall(r"[a-z]+", text.lower()))
 
 
 def decline_signals(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading) -> list[float]:
