@@ -1,4 +1,5 @@
-"""Fit careerbot's ranking and decline weights across corpora, and write src/careerbot/ranking_weights.json.
+"""Fit careerbot's query adapter, ranking and decline weights across corpora, and write
+src/careerbot/query_adapter.npz and src/careerbot/ranking_weights.json.
 
     .venv/bin/python bench/train_ranker.py [--loco]
 
@@ -7,6 +8,8 @@ bench/corpora/ with its own questions. The held-out sets about the project's gui
 used. `--loco` first scores each guide set with weights fitted on all the other corpora (leave one out). The guide
 sets in NEVER_FITTED are never used.
 
+Query adapter: a rank-16 correction of the question's MiniLM vector (query_adapter.py), trained with a
+softmax over each answerable gold question's candidates to bring the units that state its fact nearest.
 Ranking: a softmax (listwise) linear ranker over the candidate units of each answerable gold question,
 trained to put its probability on the units whose quote (the unit, or the list a list question gets)
 states the gold fact and comes from a gold guide. Declining: logistic regression over
@@ -26,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from careerbot import ranking  # noqa: E402
+from careerbot import query_adapter, ranking  # noqa: E402
 from careerbot.ask import clean_question, focus  # noqa: E402
 from careerbot.evaluate import has_fact, load_gold, origin  # noqa: E402
 from careerbot.extract import decline_signals, lead_quote, rule_decline  # noqa: E402
@@ -34,6 +37,8 @@ from careerbot.intent import read_question  # noqa: E402
 from careerbot.retrieve import candidates  # noqa: E402
 
 MAX_FALSE_DECLINES = 0.03
+# the query adapter: rank of its correction, L2 weight, passes over the gold questions, softmax temperature
+ADAPTER_RANK, ADAPTER_L2, ADAPTER_EPOCHS, ADAPTER_TEMPERATURE = 16, 0.01, 30, 0.05
 # guide sets kept out of every fit, to show careerbot on guides it never saw
 NEVER_FITTED = ("transport-text", "mixed-formats", "field-work", "language-and-finance", "events-and-emergencies")
 L2 = 1.0
@@ -92,19 +97,54 @@ def training_sets() -> dict[str, tuple]:
     return sets
 
 
-def rank_groups(engine, items: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per answerable question: its candidates' features, and which of them state the gold fact."""
-    groups = []
+def answered_gold(engine, items: list[dict]):
+    """Per answerable gold question whose fact some candidate states: its reading, its candidates, and which
+    of them state the fact (what careerbot would quote for the unit, itself or its list, from a gold guide)."""
     for item in items:
         if not item.get("answerable", True):
             continue
-        q, _, ranked = pipeline(engine, item["question"])
-        # a unit is right when what careerbot would quote for it (itself, or its list) states the fact
+        q, reading, ranked = pipeline(engine, item["question"])
         labels = [int(has_fact(lead_quote(engine, q, c, ranked).text, item["fact"])
                       and origin(engine.index.units[c.unit].source) in item["guides"]) for c in ranked]
         if any(labels):
-            groups.append((np.array([c.features for c in ranked]), np.array(labels, dtype=float)))
-    return groups
+            yield reading, ranked, np.array(labels, dtype=np.float32)
+
+
+def adapter_groups(engine, items: list[dict]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per answered gold question: its own vector, its candidates' unit vectors, and which state the fact."""
+    return [(engine.encode([reading.text])[0],
+             engine.index.unit_vectors.reconstruct_batch(np.array([c.unit for c in ranked], np.int64)), labels)
+            for reading, ranked, labels in answered_gold(engine, items)]
+
+
+def fit_adapter(groups: list[tuple[np.ndarray, np.ndarray, np.ndarray]], seed: int = 0) -> tuple[np.ndarray, ...]:
+    """The query adapter's (U, V): within each question, the units stating the gold fact should be the
+    nearest to the moved question vector (a softmax over its candidates, as the ranker's)."""
+    import torch
+
+    torch.manual_seed(seed)
+    dim = groups[0][0].shape[0]
+    u = torch.zeros(dim, ADAPTER_RANK, requires_grad=True)
+    v = (torch.randn(dim, ADAPTER_RANK) * 0.01).requires_grad_()
+    opt = torch.optim.Adam([u, v], lr=0.01)
+    data = [(torch.tensor(q), torch.tensor(p), torch.tensor(y) > 0) for q, p, y in groups]
+    for _ in range(ADAPTER_EPOCHS):
+        opt.zero_grad()
+        loss = 0.0
+        for q, p, gold in data:
+            moved = q + (q @ u) @ v.T
+            logp = torch.log_softmax(p @ (moved / moved.norm()) / ADAPTER_TEMPERATURE, 0)
+            loss = loss - torch.logsumexp(logp[gold], 0)
+        loss = loss / len(data) + ADAPTER_L2 * ((u ** 2).sum() + (v ** 2).sum())
+        loss.backward()
+        opt.step()
+    return u.detach().numpy().astype(np.float32), v.detach().numpy().astype(np.float32)
+
+
+def rank_groups(engine, items: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per answered gold question: its candidates' features, and which of them state the fact."""
+    return [(np.array([c.features for c in ranked]), labels.astype(float))
+            for _, ranked, labels in answered_gold(engine, items)]
 
 
 def decline_rows(engine, items: list[dict]) -> tuple[list[list[float]], list[float]]:
@@ -120,8 +160,11 @@ def decline_rows(engine, items: list[dict]) -> tuple[list[list[float]], list[flo
 
 
 def fit(engines: dict, golds: dict[str, list[dict]], names: list[str]) -> dict:
-    """Ranking and decline weights fitted on the named corpora together."""
-    out = {}
+    """Ranking and decline weights fitted on the named corpora together, after the query adapter (which
+    `fit` puts in use, and returns as out["adapter"])."""
+    query_adapter.override = False
+    out = {"adapter": fit_adapter([g for n in names for g in adapter_groups(engines[n], golds[n])])}
+    query_adapter.override = out["adapter"]
     groups = [g for n in names for g in rank_groups(engines[n], golds[n])]
     w = fit_listwise(groups, l2=L2 / 10)
     # a bias that puts the scores of the best units around 0.5 (scores are compared within a question)
@@ -145,7 +188,7 @@ def fit(engines: dict, golds: dict[str, list[dict]], names: list[str]) -> dict:
 
 def use(weights: dict) -> None:
     """Answer with these weights from now on, in this process."""
-    ranking.override = weights
+    ranking.override = {k: w for k, w in weights.items() if k != "adapter"}
 
 
 def main() -> None:
@@ -165,6 +208,8 @@ def main() -> None:
             print(f"left out {held}: " + ", ".join(f"{k} {r[k]}" for k in
                   ("key_fact", "cited_guide", "declined_answerable", "declined_unanswerable")), flush=True)
     out = fit(engines, golds, list(sets))
+    u, v = out.pop("adapter")
+    np.savez(query_adapter.ADAPTER_FILE, U=u, V=v)
     ranking.WEIGHTS_FILE.write_text(json.dumps(out, indent=1) + "\n")
     print("rank weights:", dict(zip(ranking.FEATURES, out["rank"]["w"])), file=sys.stderr)
     print("decline weights:", dict(zip(ranking.DECLINE_FEATURES, out["decline"]["w"])),

@@ -89,5 +89,18 @@ def test_a_full_build_reuses_the_checked_export_of_the_same_model(small_corpus, 
     kept.write_bytes(kept.read_bytes()[:1000])
     build(resolve(small_corpus, third), progress=False)
     assert "cached" not in json.loads((third / "manifest.json").read_text())["query_encoder"]
-    a = ask("How much do medical practice managers make?", corpus=small_corpus, index=third)
+    a = ask("Which certification does PAHCOM offer?", corpus=small_corpus, index=third)  # one this guide answers
     assert a.answered
+
+
+def test_questions_are_searched_through_the_fitted_query_adapter(both_engines):
+    from careerbot.query_adapter import adapt, weights
+
+    assert weights() is not None, "the package ships its query adapter (bench/train_ranker.py writes it)"
+    questions = [clean_question(q) for q in gold_questions()[:32]]
+    own = both_engines[0].encode(questions)
+    searched = adapt(own)
+    assert searched.shape == own.shape
+    assert np.allclose(np.linalg.norm(searched, axis=1), 1.0, atol=1e-5)
+    cosines = np.sum(own * searched, axis=1)
+    assert np.all(cosines < 0.9999) and np.all(cosines > 0.5)  # moved, and still near the question

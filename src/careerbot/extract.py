@@ -195,7 +195,8 @@ def decline_signals(engine: Engine, question: Question, ranked: list[Candidate],
     guide = engine.guide_stems.get(engine.index.units[best.unit].source, frozenset())
     cover = sum(1 for t in stems if t in guide) / max(1, len(stems))
     return decline_vector(best.features, best.score, second, len(reading.unknown), len(reading.specific),
-                          len(question.words), hits, cover, bool(untitled_roles(engine, question)))
+                          len(question.words), hits, cover, bool(untitled_roles(engine, question)), best.own,
+                          best.own_chunk)
 
 
 def confidence(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading) -> float:

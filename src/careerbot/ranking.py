@@ -22,7 +22,7 @@ FEATURES = (
     "acronym_def", "fact", "row", "item", "short", "section_question", "unit_overlap", "section_overlap",
     "definition", "place", "place_miss", "list_answer",
 )
-DECLINE_FEATURES = ("top_score", "dense", "chunk", "unit_overlap", "figure_miss", "unknown", "specific",
+DECLINE_FEATURES = ("top_score", "own_dense", "own_chunk", "unit_overlap", "figure_miss", "unknown", "specific",
                     "margin", "lexical_hits", "guide_cover", "role_untitled")
 # "Certified Public Accountant (CPA)" and "OSHA (Occupational Safety and Health ...)"
 _ACRONYM_AFTER = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)")
@@ -147,12 +147,15 @@ def rank_scores(vectors: list[list[float]]) -> np.ndarray:
 
 
 def decline_vector(top: list[float], top_score: float, second_score: float, unknown: int, specific: int,
-                   n_words: int, lexical_hits: float, guide_cover: float, role_untitled: bool) -> list[float]:
+                   n_words: int, lexical_hits: float, guide_cover: float, role_untitled: bool,
+                   own_dense: float, own_chunk: float) -> list[float]:
     """The question-level features the decline decision is made on, in DECLINE_FEATURES order: how the best
-    unit scored and by how much it leads, how much of the question it, its guide and the corpus hold, and
-    whether the question names a role no guide is about."""
+    unit scored and by how much it leads, how near it and its chunk are to the question as asked (`own_dense`,
+    `own_chunk`: not as the query adapter moved it, which pulls unanswerable questions toward answers too),
+    how much of the question it, its guide and the corpus hold, and whether the question names a role no
+    guide is about."""
     f = dict(zip(FEATURES, top))
-    return [top_score, f["dense"], f["chunk"], f["unit_overlap"], f["figure_miss"], unknown / max(1, n_words),
+    return [top_score, own_dense, own_chunk, f["unit_overlap"], f["figure_miss"], unknown / max(1, n_words),
             float(min(2, specific)), top_score - second_score, lexical_hits, guide_cover, float(role_untitled)]
 
 

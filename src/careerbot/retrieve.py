@@ -20,6 +20,7 @@ from . import knowledge, unit_views
 from .index import BM25_DIR, REBUILD, Index
 from .intent import QUESTION_STOP, Question
 from .lexical import Lexical, text_tokens, tokenize
+from .query_adapter import adapt
 from .conversation import Lexicon, lexicon
 from .coverage import Coverage, role_words, singular
 from .ranking import features, rank_scores
@@ -73,6 +74,8 @@ class Candidate:
     lexical: float = 0.0
     features: list[float] = field(default_factory=list)
     score: float = 0.0
+    own: float = 0.0  # similarity to the question's own vector, before the query adapter moved it
+    own_chunk: float = 0.0  # its chunk's similarity to the question's own vector
 
 
 def _role_words(roles: dict[str, str]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
@@ -189,11 +192,12 @@ def role_match(named: set[str], source: str) -> float:
 
 def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: set[str] | None = None,
                places: frozenset[str] = frozenset()) -> list[Candidate]:
-    """Units worth considering for the answer, best first; `places` are those the question names."""
+    """Units worth considering for the answer, best first; `qvec` is the question's own vector (searched as
+    the query adapter moves it), `places` the places the question names."""
     idx = engine.index
     wanted = None if sources is None else [k for k, s in enumerate(idx.records.sources) if s in sources]
     q_tokens = text_tokens(question.text)
-    hits = engine.search(qvec, q_tokens, wanted)
+    hits = engine.search(adapt(qvec.reshape(1, -1))[0], q_tokens, wanted)
 
     found: dict[int, Candidate] = {}
     for i, s in hits.units:
@@ -230,6 +234,13 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
                               c.lexical, role, places)
     for c, score in zip(found.values(), rank_scores([c.features for c in found.values()])):
         c.score = float(score)
+    if found:  # how near each is to the question as asked (the decline model's measure), not as moved
+        units = np.fromiter(found, np.int64, len(found))
+        chunks = np.array([idx.units[i].chunk for i in found], np.int64)
+        own = idx.unit_vectors.reconstruct_batch(units) @ qvec
+        own_chunk = idx.chunk_vectors.reconstruct_batch(chunks) @ qvec
+        for c, near, near_chunk in zip(found.values(), own, own_chunk):
+            c.own, c.own_chunk = float(near), float(near_chunk)
     # ties (copies of one sentence) go to the first in the guides, whichever search found it first
     ranked = sorted((c for c in found.values() if c.unit not in engine.chrome), key=lambda c: (-c.score, c.unit))
     seen: set[int] = set()
