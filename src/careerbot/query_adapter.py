@@ -1,8 +1,8 @@
 """The learned query adapter: a small linear map that moves a question's MiniLM vector toward the passages
 that answer questions like it.
 
-MiniLM embeds a question and its answer as two texts alike ("How much do welders make?" sits near other
-questions about welders' pay, not only near "$48,940 a year"). The adapter is fitted across corpora by
+MiniLM embeds a question as a text like any other: "How much do welders make?" sits near other text about
+welders' pay as much as near the sentence that gives it. The adapter is fitted across corpora by
 `bench/train_ranker.py` on gold questions and the units that answer them: a low-rank correction
 q + (q U) Vᵀ, renormalised. It acts on questions only, so the guides' vectors and the index stay as built.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -44,8 +43,3 @@ def adapt(vectors: np.ndarray) -> np.ndarray:
         return vectors  # another encoder's vectors: the adapter was fitted on MiniLM's
     moved = vectors + (vectors @ u) @ v.T
     return (moved / np.linalg.norm(moved, axis=1, keepdims=True)).astype(np.float32)
-
-
-def adapted(encode: Callable[[list[str]], np.ndarray]) -> Callable[[list[str]], np.ndarray]:
-    """An encoder of questions whose vectors the adapter moves."""
-    return lambda texts: adapt(encode(texts))

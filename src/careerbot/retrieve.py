@@ -1,7 +1,8 @@
 """Find the answer units that best match a question: dense and lexical (BM25) search, fused.
 
 Candidates come from dense search over units, dense search over chunks and BM25 over units (search.py: the
-index's FAISS and BM25 files, or Milvus). Each one is
+index's FAISS and BM25 files, or Milvus); the dense searches take the question's vector as the fitted query
+adapter moves it (query_adapter.py). Each one is
 scored by the learned ranker (ranking.py) from its own vector's similarity to the question, its chunk's,
 its BM25 score, whether it offers what the question asks for (an amount, a degree...), and whether its
 guide is about the role the question names.
