@@ -39,7 +39,5 @@ def adapt(vectors: np.ndarray) -> np.ndarray:
     if uv is None or vectors.size == 0:
         return vectors
     u, v = uv
-    if u.shape[0] != vectors.shape[1]:
-        return vectors  # another encoder's vectors: the adapter was fitted on MiniLM's
     moved = vectors + (vectors @ u) @ v.T
     return (moved / np.linalg.norm(moved, axis=1, keepdims=True)).astype(np.float32)

@@ -75,8 +75,10 @@ class Candidate:
     lexical: float = 0.0
     features: list[float] = field(default_factory=list)
     score: float = 0.0
-    own: float = 0.0  # similarity to the question's own vector, before the query adapter moved it
-    own_chunk: float = 0.0  # its chunk's similarity to the question's own vector
+    # the best candidate's and its chunk's similarity to the question's own vector, before the query adapter
+    # moved it: what the decline model weighs (0 for the others)
+    own: float = 0.0
+    own_chunk: float = 0.0
 
 
 def _role_words(roles: dict[str, str]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
@@ -235,13 +237,6 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
                               c.lexical, role, places)
     for c, score in zip(found.values(), rank_scores([c.features for c in found.values()])):
         c.score = float(score)
-    if found:  # how near each is to the question as asked (the decline model's measure), not as moved
-        units = np.fromiter(found, np.int64, len(found))
-        chunks = np.array([idx.units[i].chunk for i in found], np.int64)
-        own = idx.unit_vectors.reconstruct_batch(units) @ qvec
-        own_chunk = idx.chunk_vectors.reconstruct_batch(chunks) @ qvec
-        for c, near, near_chunk in zip(found.values(), own, own_chunk):
-            c.own, c.own_chunk = float(near), float(near_chunk)
     # ties (copies of one sentence) go to the first in the guides, whichever search found it first
     ranked = sorted((c for c in found.values() if c.unit not in engine.chrome), key=lambda c: (-c.score, c.unit))
     seen: set[int] = set()
@@ -251,4 +246,8 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
         if d not in seen:
             seen.add(d)
             unique.append(c)
+    if unique:
+        best = unique[0]
+        best.own = float(idx.unit_vectors.reconstruct(best.unit) @ qvec)
+        best.own_chunk = float(idx.chunk_vectors.reconstruct(idx.units[best.unit].chunk) @ qvec)
     return unique
