@@ -3,7 +3,7 @@
     .venv/bin/python bench/conversations.py [--json OUT.json]
 
 Each conversation set was written by someone who read only the guides: `bench/data/conversations/*.jsonl`
-on the project's four guides, `bench/corpora/NAME/conversations.jsonl` on a guide set about other careers.
+on the project's four guides, `bench/corpora/NAME/conversations*.jsonl` on a guide set about other careers.
 A line is one message with the earlier messages of its conversation ("history") and its kind: "first", a
 follow-up that changes the role, the topic, one detail ("fragment"), a pronoun's thing, a narrowing, an
 unanswerable follow-up, or a "reset" (a complete new question, which must be answered as if asked alone).
@@ -35,8 +35,8 @@ def conversation_sets() -> list[tuple[str, Path, Path]]:
     """(name, corpus folder, conversation file) for the four guides and every guide set that has one."""
     sets = [(path.stem, ROOT / "corpus", path) for path in sorted((BENCH_DIR / "data" / "conversations").glob("*.jsonl"))]
     for folder in sorted((BENCH_DIR / "corpora").iterdir()):
-        if (folder / "conversations.jsonl").is_file():
-            sets.append((folder.name, folder / "guides", folder / "conversations.jsonl"))
+        for path in sorted(folder.glob("conversations*.jsonl")):  # conversations2.jsonl: a second set, "NAME2"
+            sets.append((folder.name + path.stem.removeprefix("conversations"), folder / "guides", path))
     return sets
 
 
