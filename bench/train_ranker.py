@@ -15,7 +15,8 @@ trained to put its probability on the units whose quote (the unit, or the list a
 states the gold fact and comes from a gold guide. Declining: logistic regression over
 question-level signals of the top candidate, answerable (1) against unanswerable (0) questions, with the
 threshold set to decline as many unanswerable questions as possible while declining at most
-MAX_FALSE_DECLINES of the answerable ones.
+MAX_FALSE_DECLINES of the answerable ones. Each corpus's answerable questions that name its own role, asked
+of every other corpus (where no guide covers it), join the unanswerable ones at OTHER_ROLE_WEIGHT each.
 """
 from __future__ import annotations
 
@@ -34,9 +35,11 @@ from careerbot.ask import clean_question, focus  # noqa: E402
 from careerbot.evaluate import has_fact, load_gold, origin  # noqa: E402
 from careerbot.extract import decline_signals, lead_quote, rule_decline  # noqa: E402
 from careerbot.intent import read_question  # noqa: E402
-from careerbot.retrieve import candidates  # noqa: E402
+from careerbot.retrieve import candidates, named_guides  # noqa: E402
 
 MAX_FALSE_DECLINES = 0.03
+# the weight of a question naming another corpus's role, asked of a corpus without it, beside a gold question
+OTHER_ROLE_WEIGHT = 0.05
 # the query adapter: rank of its correction, L2 weight, passes over the gold questions, softmax temperature
 ADAPTER_RANK, ADAPTER_L2, ADAPTER_EPOCHS, ADAPTER_TEMPERATURE = 16, 0.01, 30, 0.05
 # guide sets kept out of every fit, to show careerbot on guides it never saw
@@ -45,11 +48,12 @@ NEVER_FITTED = ("transport-text", "mixed-formats", "field-work", "language-and-f
 L2 = 1.0
 
 
-def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = L2, weight_pos: float = 1.0, iters: int = 50):
-    """Weights and bias of an L2-regularised logistic regression, by Newton's method."""
+def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = L2, sample: np.ndarray | None = None, iters: int = 50):
+    """Weights and bias of an L2-regularised logistic regression (row i weighing sample[i]), by Newton's
+    method."""
     Xb = np.hstack([X, np.ones((len(X), 1))])
     w = np.zeros(Xb.shape[1])
-    sample = np.where(y == 1, weight_pos, 1.0)
+    sample = np.ones(len(y)) if sample is None else sample
     reg = np.eye(Xb.shape[1]) * l2
     reg[-1, -1] = 0.0
     for _ in range(iters):
@@ -160,6 +164,24 @@ def decline_rows(engine, items: list[dict]) -> tuple[list[list[float]], list[flo
     return D, t
 
 
+def other_role_rows(engines: dict, golds: dict[str, list[dict]], names: list[str]) -> list[list[float]]:
+    """Decline signals of each corpus's answerable questions that name its own role, asked of each other
+    corpus that has no guide for that role (as bench/other_careers.py asks them): questions to decline."""
+    from other_careers import covered
+
+    rows = []
+    for source in names:
+        named = [item for item in golds[source] if item.get("answerable", True)
+                 and named_guides(engines[source], pipeline(engines[source], item["question"])[0])]
+        for target in [n for n in names if n != source]:
+            engine = engines[target]
+            for item in named:
+                q, reading, ranked = pipeline(engine, item["question"])
+                if ranked and not covered(engine, item["question"]) and not rule_decline(engine, q):
+                    rows.append(decline_signals(engine, q, ranked, reading))
+    return rows
+
+
 def fit(engines: dict, golds: dict[str, list[dict]], names: list[str]) -> dict:
     """Ranking and decline weights fitted on the named corpora together, after the query adapter (which
     `fit` puts in use, and returns as out["adapter"])."""
@@ -177,8 +199,10 @@ def fit(engines: dict, golds: dict[str, list[dict]], names: list[str]) -> dict:
         d, y = decline_rows(engines[n], golds[n])
         D += d
         t += y
+    other = other_role_rows(engines, golds, names)
+    X, y = np.array(D + other), np.array(t + [0.0] * len(other))
+    wd, bd = fit_logistic(X, y, l2=0.5, sample=np.array([1.0] * len(D) + [OTHER_ROLE_WEIGHT] * len(other)))
     D, t = np.array(D), np.array(t)
-    wd, bd = fit_logistic(D, t, l2=0.5)
     p = 1.0 / (1.0 + np.exp(-(D @ wd + bd)))
     pos = np.sort(p[t == 1])
     threshold = float(pos[int(np.floor(MAX_FALSE_DECLINES * len(pos)))]) - 1e-6

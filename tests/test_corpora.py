@@ -54,6 +54,20 @@ def test_an_occupation_no_guide_covers_is_declined(ask_trades, question):
     assert not a.answered and not a.citations
 
 
+@pytest.mark.parametrize("question", ["Who earns more per hour at the median, paralegals or librarians?",
+                                      "can librarians work from home?"])
+def test_an_occupation_named_outside_any_question_frame_is_declined(ask_trades, question):
+    """No question frame ("become a …", "do … make") reads these roles: the words for a person near the guides'
+    roles, in a question that names none of the guides' roles, weigh toward declining."""
+    a = ask_trades(question)
+    assert not a.answered and not a.citations
+
+
+def test_the_same_question_about_roles_the_guides_cover_is_answered(ask_trades):
+    a = ask_trades("Who earns more per hour at the median, electricians or plumbers?")
+    assert a.answered and a.citations[0].source in {"electrician.md", "plumber.md"}
+
+
 def test_a_job_question_naming_an_illness_is_not_health_advice(ask_trades):
     """The pointer to a clinician is for personal health questions, never for one about the work."""
     job = ask_trades("Do welders risk lung disease from breathing fumes on the job?")

@@ -178,6 +178,37 @@ def asked_roles(text: str) -> list[str]:
     return found
 
 
+_PERSON_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def person_nouns(text: str) -> list[str]:
+    """Words for a person by what they do, with up to two words before them, lower case: "plumbers", "dental
+    lab technicians" (an agent-noun ending, in a word rarer than a plain word); never the asker's own job ("I'm
+    a receptionist"), nor a possessive ("a master's"). Many are roles, some are not ("suppliers"):
+    `extract.other_people` weighs them against the guides' own roles."""
+    from .intent import ASKER, QUESTION_STOP
+    from .terms import zipf
+
+    asker = [m.span(1) for m in ASKER.finditer(text)]
+    tokens = list(_PERSON_WORD.finditer(text))
+    found = []
+    for k, m in enumerate(tokens):
+        word = m.group(0).lower().rstrip("'’")
+        head = singular(word)
+        if "'" in word or "’" in word or len(head) < 5 or not AGENT_NOUN.search(head) \
+                or head in NOT_A_ROLE or word in NOT_A_ROLE or zipf(head) >= PLAIN_WORD_ZIPF \
+                or any(a <= m.start() < b for a, b in asker):
+            continue
+        words = [word]
+        for j in range(k - 1, max(-1, k - 3), -1):  # "dental lab" before "technicians", joined by spaces only
+            before = tokens[j].group(0).lower()
+            if before in QUESTION_STOP or before in NOT_A_ROLE or text[tokens[j].end():tokens[j + 1].start()] != " ":
+                break
+            words.insert(0, before)
+        found.append(" ".join(words))
+    return list(dict.fromkeys(found))
+
+
 # Calls to action and page furniture that web pages put around their content (general web text, no career's)
 CALL_TO_ACTION = re.compile(
     r"\b(?:sign up|log in|sign in|subscribe|unsubscribe|newsletter|cookies?|all rights reserved|privacy policy|"

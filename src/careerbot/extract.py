@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .corpus import current_text
 from .intent import FIGURE_INTENTS, Question, pay_periods
@@ -18,6 +19,10 @@ SECOND_GAP = 3.0  # a second unit joins when its log-odds are within this of the
 THIRD_GAP = 0.75  # and a third when within this
 DISAGREE_GAP = 5.0  # another guide's different figure joins when within this
 DEFINE_DEPTH = 10  # how far down the ranking a unit spelling out an asked acronym is looked for
+# A word for a person this near (cosine, MiniLM) to one of the guides' roles reads as an occupation: measured over
+# eleven guide sets, occupations sit at 0.30-0.42 from the others' roles, topic words at 0.17-0.24 (median)
+ROLE_NEAR = 0.25
+ROLE_SPREAD = 0.75  # a person word used by this share of the guides is part of their subject, not another role
 
 # Words of a personal health question ("what should I take for a migraine"); general English, no career's
 _HEALTH_WORDS = (
@@ -85,23 +90,63 @@ def untitled_roles(engine: Engine, question: Question) -> list[str]:
     """The roles a question names that no guide's title or heading names, nor a guide as a rung of its
     career ("airline pilots" beside guides about managers); [] when it names none, or one of them is the
     guides'."""
-    from .coverage import asked_roles, singular
-    from .terms import places
+    from .coverage import asked_roles
 
     roles = asked_roles(question.text)
-    if not roles:
+    return [] if any(_covered(engine, r, question) for r in roles) else roles
+
+
+def other_people(engine: Engine, question: Question) -> list[str]:
+    """The words for a person a question uses that read as an occupation no guide covers ("who earns more,
+    electricians or plumbers?" beside guides about the law); [] when it names a guide's role. Such a word is
+    often a role, not always ("suppliers"): the decline model weighs it."""
+    from .coverage import asked_roles, person_nouns
+
+    people = person_nouns(question.text)
+    if not people or any(_covered(engine, r, question) for r in [*asked_roles(question.text), *people]):
         return []
+    return [p for p in people if another_role(engine, p)]
+
+
+def _covered(engine: Engine, role: str, question: Question) -> bool:
+    """Whether a role a question names is one of the guides': a title's or heading's word, a credential, a
+    rung of a guide's career, or a place read as a role."""
+    from .coverage import singular
+    from .terms import places
+
     distinctive = set().union(*engine.role_words.values())
+    head = singular(role.split()[-1])
+    if head in engine.reader.vocabulary and any(singular(w) in distinctive for w in role.split()[:-1]):
+        return True  # a rung of a guide's career it names: "QA manager" in a guide about QA testers
+    return (head in engine.scope_words or head in engine.credentials or role in places()
+            or head in places() or re.search(rf"\b{re.escape(head.upper())}\b", question.text) is not None
+            or any(w.startswith(head) for w in engine.scope_words if len(head) >= 3))  # "tech" -> technician
 
-    def covered(role: str) -> bool:
-        head = singular(role.split()[-1])
-        if head in engine.reader.vocabulary and any(singular(w) in distinctive for w in role.split()[:-1]):
-            return True  # a rung of a guide's career it names: "QA manager" in a guide about QA testers
-        return (head in engine.scope_words or head in engine.credentials or role in places()
-                or head in places() or re.search(rf"\b{re.escape(head.upper())}\b", question.text) is not None
-                or any(w.startswith(head) for w in engine.scope_words if len(head) >= 3))  # "tech" -> technician
 
-    return [] if any(covered(r) for r in roles) else roles
+def another_role(engine: Engine, phrase: str) -> bool:
+    """Whether a word for a person ("plumbers", "suppliers") names an occupation other than the guides': it is
+    about as near the guides' own roles in MiniLM's space as occupations are (ROLE_NEAR), and most guides do not
+    use its word (a word most of them use is part of what they are about: "supervisors")."""
+    import numpy as np
+
+    from .coverage import plural, singular
+    from .lexical import text_tokens
+
+    roles = tuple(plural(r).lower() for r in engine.index.roles.values() if r)
+    if not roles:
+        return False
+    stems = text_tokens(singular(phrase.split()[-1]))
+    if stems:
+        sources = engine.index.records.units.column("source")[engine.lexical.passages_with(stems[-1])]
+        if len(np.unique(sources)) >= ROLE_SPREAD * len(engine.index.records.sources):
+            return False
+    return float((_encoded(engine.encode, roles) @ engine.encode([phrase])[0]).max()) >= ROLE_NEAR
+
+
+@lru_cache(maxsize=8)
+def _encoded(encode, texts: tuple[str, ...]):
+    """`encode(texts)`, remembered: the guides' roles are encoded once per loaded index, when first needed."""
+    return encode(list(texts))
 
 
 def unknown_specifics(engine: Engine, question: Question) -> bool:
@@ -196,7 +241,7 @@ def decline_signals(engine: Engine, question: Question, ranked: list[Candidate],
     cover = sum(1 for t in stems if t in guide) / max(1, len(stems))
     return decline_vector(best.features, best.score, second, len(reading.unknown), len(reading.specific),
                           len(question.words), hits, cover, bool(untitled_roles(engine, question)), best.own,
-                          best.own_chunk)
+                          best.own_chunk, bool(other_people(engine, question)))
 
 
 def confidence(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading) -> float:

@@ -69,6 +69,14 @@ class Lexical:
         vocab = self._bm25.vocab_dict
         return [vocab[t] for t in tokens if t in vocab]
 
+    def passages_with(self, token: str) -> np.ndarray:
+        """The indices of the passages that hold a token (none when no passage does)."""
+        k = self._bm25.vocab_dict.get(token)
+        if k is None:
+            return np.zeros(0, dtype=np.int64)
+        m = self._bm25.scores
+        return np.asarray(m["indices"][m["indptr"][k]:m["indptr"][k + 1]])
+
     def scores(self, query_tokens: list[str] | tuple[str, ...]) -> np.ndarray:
         """BM25 score of every passage for the query's tokens (zeros when none is known)."""
         known = [t for t in query_tokens if t in self.vocabulary]

@@ -23,7 +23,7 @@ FEATURES = (
     "definition", "place", "place_miss", "list_answer",
 )
 DECLINE_FEATURES = ("top_score", "own_dense", "own_chunk", "unit_overlap", "figure_miss", "unknown", "specific",
-                    "margin", "lexical_hits", "guide_cover", "role_untitled")
+                    "margin", "lexical_hits", "guide_cover", "role_untitled", "role_other")
 # "Certified Public Accountant (CPA)" and "OSHA (Occupational Safety and Health ...)"
 _ACRONYM_AFTER = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)")
 _ACRONYM_BEFORE = re.compile(r"\b([A-Z]{2,6})\s*\(((?:[A-Z][a-z]+[\s&,-]*(?:and |of |for |the )?){2,})")
@@ -148,15 +148,16 @@ def rank_scores(vectors: list[list[float]]) -> np.ndarray:
 
 def decline_vector(top: list[float], top_score: float, second_score: float, unknown: int, specific: int,
                    n_words: int, lexical_hits: float, guide_cover: float, role_untitled: bool,
-                   own_dense: float, own_chunk: float) -> list[float]:
+                   own_dense: float, own_chunk: float, role_other: bool) -> list[float]:
     """The question-level features the decline decision is made on, in DECLINE_FEATURES order: how the best
     unit scored and by how much it leads, how near it and its chunk are to the question as asked (`own_dense`,
     `own_chunk`: not as the query adapter moved it, which pulls unanswerable questions toward answers too),
     how much of the question it, its guide and the corpus hold, and whether the question names a role no
-    guide is about."""
+    guide is about (in a question frame: `role_untitled`; by a word for a person: `role_other`)."""
     f = dict(zip(FEATURES, top))
     return [top_score, own_dense, own_chunk, f["unit_overlap"], f["figure_miss"], unknown / max(1, n_words),
-            float(min(2, specific)), top_score - second_score, lexical_hits, guide_cover, float(role_untitled)]
+            float(min(2, specific)), top_score - second_score, lexical_hits, guide_cover, float(role_untitled),
+            float(role_other)]
 
 
 def answer_probability(vector: list[float]) -> float:
