@@ -103,7 +103,8 @@ def other_people(engine: Engine, question: Question) -> list[str]:
     from .coverage import asked_roles, person_nouns
 
     people = person_nouns(question.text)
-    if not people or any(_covered(engine, r, question) for r in [*asked_roles(question.text), *people]):
+    if not people or named_guides(engine, question) \
+            or any(_covered(engine, r, question) for r in [*asked_roles(question.text), *people]):
         return []
     return [p for p in people if another_role(engine, p)]
 
