@@ -2,13 +2,13 @@
 
     .venv/bin/python bench/other_careers.py [--json OUT.json]
 
-Every guide set's answerable questions that name its own role by the words of a guide's title ("How much
-do welders make?", "can practice managers work from home?") are asked of every other guide set, where no
-guide is about that role: each should be declined. A question that names in full an occupation one of the
-other set's titles names is left out there (librarians have a guide in two sets). The project's four guides
-take part with their dev, held-out and persona sets. The naive recipe never declines, so it declines none of
-these. Indexes are the ones bench/corpora.py builds (built here if missing). A Markdown table goes to standard
-output, progress to standard error.
+Every guide set's answerable questions whose question (the story around it aside) names its own role by the
+words of a guide's title ("How much do welders make?", "can practice managers work from home?") are asked of
+every other guide set, where no guide is about that role: each should be declined. A question that names in
+full an occupation one of the other set's titles names is left out there (librarians have a guide in two
+sets). The project's four guides take part with their dev, held-out and persona sets. The naive recipe never
+declines, so it declines none of these. Indexes are the ones bench/corpora.py builds (built here if missing).
+A Markdown table goes to standard output, progress to standard error.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import argparse  # noqa: E402 - the offline switches above come before any Hugging Face import
 import json  # noqa: E402
+import re  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -28,7 +29,7 @@ if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
 
-def corpora() -> dict[str, tuple[Path, Path, list[Path]]]:
+def gold_sets() -> dict[str, tuple[Path, Path, list[Path]]]:
     """Per guide set: its guides, its index and its gold files (the project's four guides as "seeds")."""
     from corpora import CORPORA, SEED_QUESTIONS, guide_sets, index_for
 
@@ -40,29 +41,25 @@ def corpora() -> dict[str, tuple[Path, Path, list[Path]]]:
     return sets
 
 
-def own_role_questions(engine, golds: list[Path]) -> list[str]:
-    """The answerable questions of these gold files that name one of the engine's guides by its role."""
-    from careerbot.ask import clean_question
-    from careerbot.evaluate import load_gold
+def own_role_questions(engine, items: list[dict]) -> list[str]:
+    """The answerable gold questions (cleaned) whose question, the story around it aside, names one of the
+    engine's guides by its role."""
+    from careerbot.ask import clean_question, focus
     from careerbot.intent import read_question
     from careerbot.retrieve import named_guides
 
     found = []
-    for path in golds:
-        for item in load_gold(path):
-            if not item.get("answerable", True):
-                continue
-            text = clean_question(item["question"])
-            if named_guides(engine, read_question(engine.reader.read(text).text, engine.credentials)):
-                found.append(text)
+    for item in items:
+        text = clean_question(item["question"])
+        asked = read_question(engine.reader.read(focus(text)).text, engine.credentials)
+        if item.get("answerable", True) and named_guides(engine, asked):
+            found.append(text)
     return list(dict.fromkeys(found))
 
 
 def covered(engine, question: str) -> bool:
     """Whether a question names one of the engine's guide roles in full: every word of an occupation its title
     names ("Librarians", of "Librarians And Library Media Specialists")."""
-    import re
-
     from careerbot.coverage import ROLE_JOINS, role_words, singular
 
     words = {singular(w) for w in re.findall(r"[a-z]+", question.lower())}
@@ -76,14 +73,16 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     from careerbot.ask import answer_with
+    from careerbot.evaluate import load_gold
     from careerbot.loading import engine_for
     from careerbot.quiet import hush
     from careerbot.settings import resolve
 
     hush()
-    sets = corpora()
+    sets = gold_sets()
     engines = {n: engine_for(resolve(c, i)) for n, (c, i, _) in sets.items()}
-    asked = {n: own_role_questions(engines[n], golds) for n, (_, _, golds) in sets.items()}
+    asked = {n: own_role_questions(engines[n], [item for path in golds for item in load_gold(path)])
+             for n, (_, _, golds) in sets.items()}
     rows = []
     for target, engine in engines.items():
         questions = [q for source, qs in asked.items() if source != target for q in qs if not covered(engine, q)]

@@ -35,7 +35,7 @@ from careerbot.ask import clean_question, focus  # noqa: E402
 from careerbot.evaluate import has_fact, load_gold, origin  # noqa: E402
 from careerbot.extract import decline_signals, lead_quote, rule_decline  # noqa: E402
 from careerbot.intent import read_question  # noqa: E402
-from careerbot.retrieve import candidates, named_guides  # noqa: E402
+from careerbot.retrieve import candidates  # noqa: E402
 
 MAX_FALSE_DECLINES = 0.03
 # the weight of a question naming another corpus's role, asked of a corpus without it, beside a gold question
@@ -167,17 +167,16 @@ def decline_rows(engine, items: list[dict]) -> tuple[list[list[float]], list[flo
 def other_role_rows(engines: dict, golds: dict[str, list[dict]], names: list[str]) -> list[list[float]]:
     """Decline signals of each corpus's answerable questions that name its own role, asked of each other
     corpus that has no guide for that role (as bench/other_careers.py asks them): questions to decline."""
-    from other_careers import covered
+    from other_careers import covered, own_role_questions
 
     rows = []
     for source in names:
-        named = [item for item in golds[source] if item.get("answerable", True)
-                 and named_guides(engines[source], pipeline(engines[source], item["question"])[0])]
+        named = own_role_questions(engines[source], golds[source])
         for target in [n for n in names if n != source]:
             engine = engines[target]
-            for item in named:
-                q, reading, ranked = pipeline(engine, item["question"])
-                if ranked and not covered(engine, item["question"]) and not rule_decline(engine, q):
+            for question in named:
+                q, reading, ranked = pipeline(engine, question)
+                if ranked and not covered(engine, question) and not rule_decline(engine, q):
                     rows.append(decline_signals(engine, q, ranked, reading))
     return rows
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from .corpus import current_text
 from .intent import FIGURE_INTENTS, Question, pay_periods
 from .ranking import FEATURES, answer_probability, decline_threshold, decline_vector
@@ -115,9 +117,9 @@ def _covered(engine: Engine, role: str, question: Question) -> bool:
     from .coverage import singular
     from .terms import places
 
-    distinctive = set().union(*engine.role_words.values())
     head = singular(role.split()[-1])
-    if head in engine.reader.vocabulary and any(singular(w) in distinctive for w in role.split()[:-1]):
+    if head in engine.reader.vocabulary and any(singular(w) in words for w in role.split()[:-1]
+                                                 for words in engine.role_words.values()):
         return True  # a rung of a guide's career it names: "QA manager" in a guide about QA testers
     return (head in engine.scope_words or head in engine.credentials or role in places()
             or head in places() or re.search(rf"\b{re.escape(head.upper())}\b", question.text) is not None
@@ -128,12 +130,10 @@ def another_role(engine: Engine, phrase: str) -> bool:
     """Whether a word for a person ("plumbers", "suppliers") names an occupation other than the guides': it is
     about as near the guides' own roles in MiniLM's space as occupations are (ROLE_NEAR), and most guides do not
     use its word (a word most of them use is part of what they are about: "supervisors")."""
-    import numpy as np
-
     from .coverage import plural, singular
     from .lexical import text_tokens
 
-    roles = tuple(plural(r).lower() for r in engine.index.roles.values() if r)
+    roles = tuple(plural(name).lower() for name, _ in engine.lexicon.roles)
     if not roles:
         return False
     stems = text_tokens(singular(phrase.split()[-1]))
