@@ -4,8 +4,8 @@ src/careerbot/query_adapter.npz and src/careerbot/ranking_weights.json.
     .venv/bin/python bench/train_ranker.py [--loco]
 
 The corpora: the project's guides with the dev set (tests/data/qa.jsonl), and every guide set in
-bench/corpora/ with its own questions. The held-out sets about the project's guides (bench/data/) are never
-used. `--loco` first scores each guide set with weights fitted on all the other corpora (leave one out). The guide
+bench/corpora/ with its own questions. The held-out question sets about the project's guides (bench/data/*.jsonl)
+are never used. `--loco` first scores each guide set with weights fitted on all the other corpora (leave one out). The guide
 sets in NEVER_FITTED are never used.
 
 Query adapter: a rank-16 correction of the question's MiniLM vector (query_adapter.py), trained with a
@@ -17,6 +17,9 @@ question-level signals of the top candidate, answerable (1) against unanswerable
 threshold set to decline as many unanswerable questions as possible while declining at most
 MAX_FALSE_DECLINES of the answerable ones. Each corpus's answerable questions that name its own role, asked
 of every other corpus (where no guide covers it), join the unanswerable ones at OTHER_ROLE_WEIGHT each.
+Follow-ups about the last answer (locality.py): a softmax over each one's candidates, their scores as the
+ranker gives them plus the fitted weights times how near each stands to the last answer's quotes, on the
+conversations in FOLLOW_SETS (the fitted corpora's first sets; the others are never used).
 """
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ from careerbot.ask import clean_question, focus  # noqa: E402
 from careerbot.evaluate import has_fact, load_gold, origin  # noqa: E402
 from careerbot.extract import decline_signals, lead_quote, rule_decline  # noqa: E402
 from careerbot.intent import read_question  # noqa: E402
+from careerbot.locality import FOLLOW_FEATURES  # noqa: E402
 from careerbot.retrieve import candidates  # noqa: E402
 
 MAX_FALSE_DECLINES = 0.03
@@ -46,6 +50,10 @@ ADAPTER_RANK, ADAPTER_L2, ADAPTER_EPOCHS, ADAPTER_TEMPERATURE = 16, 0.01, 30, 0.
 NEVER_FITTED = ("transport-text", "mixed-formats", "field-work", "language-and-finance", "events-and-emergencies",
                 "licensed-work")
 L2 = 1.0
+# the conversations follow-ups are fitted on (by their name in bench/conversations.py), and their corpus; the
+# others are never used
+FOLLOW_SETS = {"seeds": "seeds", "seeds2": "seeds", "allied-health": "allied-health", "tech-web": "tech-web",
+               "trades-handbook": "trades-handbook", "html-pages": "html-pages"}
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = L2, sample: np.ndarray | None = None, iters: int = 50):
@@ -67,14 +75,16 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = L2, sample: np.ndarra
     return w[:-1], float(w[-1])
 
 
-def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = L2, iters: int = 300, lr: float = 0.5):
-    """Weights of a softmax ranker: within each question, the gold units should take the probability."""
+def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = L2, iters: int = 300, lr: float = 0.5,
+                 offsets: list[np.ndarray] | None = None):
+    """Weights of a softmax ranker: within each question, the gold units should take the probability
+    (each unit's score being its `offsets` entry, when given, plus its features times the weights)."""
     dim = groups[0][0].shape[1]
     w = np.zeros(dim)
     for _ in range(iters):
         grad = l2 * w
-        for X, y in groups:
-            z = X @ w
+        for n, (X, y) in enumerate(groups):
+            z = X @ w + (offsets[n] if offsets is not None else 0.0)
             p = np.exp(z - z.max())
             p /= p.sum()
             q = p * y
@@ -206,8 +216,45 @@ def fit(engines: dict, golds: dict[str, list[dict]], names: list[str]) -> dict:
     pos = np.sort(p[t == 1])
     threshold = float(pos[int(np.floor(MAX_FALSE_DECLINES * len(pos)))]) - 1e-6
     out["decline"] = {"bias": round(bd, 4), "w": [round(float(v), 4) for v in wd], "threshold": round(threshold, 4)}
+    out["follow"] = {"w": [0.0] * len(FOLLOW_FEATURES)}
+    use(out)  # follow-ups' earlier turns and candidates, as weighed before the follow weights
+    groups = [g for n, items in conversation_sets(names).items() for g in follow_groups(engines[FOLLOW_SETS[n]], items)]
+    wf = fit_listwise([(X, y) for X, y, _ in groups], l2=L2 / 10, offsets=[z for _, _, z in groups])
+    out["follow"] = {"w": [round(float(v), 4) for v in wf]}
     use(out)
     return out
+
+
+def follow_groups(engine, items: list[dict]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per answerable follow-up about the last answer (one whose candidates were weighed by how near they
+    stand to that answer's quotes) whose fact some candidate states: those signals, the candidates' own
+    scores as logits, and which of them state the fact. Earlier turns are answered as the app answers them."""
+    from careerbot.ask import search, turns_of
+    from careerbot.evaluate import careerbot_answerer
+
+    answer = careerbot_answerer(engine=engine)
+    groups = []
+    for item in items:
+        if not item.get("history") or not item.get("answerable", True):
+            continue
+        past = [answer(h, item["history"][:i])[0] for i, h in enumerate(item["history"])]
+        found = search(engine, clean_question(item["question"]), None, turns_of(past))
+        ranked = found.ranked
+        if not ranked or not ranked[0].near:
+            continue
+        labels = [int(has_fact(lead_quote(engine, found.question, c, ranked).text, item["fact"])
+                      and origin(engine.index.units[c.unit].source) in item["guides"]) for c in ranked]
+        if any(labels):
+            p = np.clip([c.score for c in ranked], 1e-9, 1 - 1e-9)
+            groups.append((np.array([c.near for c in ranked]), np.array(labels, float), np.log(p / (1 - p))))
+    return groups
+
+
+def conversation_sets(names: list[str]) -> dict[str, list[dict]]:
+    """The conversations a fit learns follow-ups from, per corpus in `names`: FOLLOW_SETS of them."""
+    from conversations import conversation_sets as all_sets
+
+    return {n: load_gold(path) for n, _, path in all_sets() if n in FOLLOW_SETS and FOLLOW_SETS[n] in names}
 
 
 def use(weights: dict) -> None:
@@ -238,6 +285,7 @@ def main() -> None:
     print("rank weights:", dict(zip(ranking.FEATURES, out["rank"]["w"])), file=sys.stderr)
     print("decline weights:", dict(zip(ranking.DECLINE_FEATURES, out["decline"]["w"])),
           "threshold", out["decline"]["threshold"], file=sys.stderr)
+    print("follow-up weights:", dict(zip(FOLLOW_FEATURES, out["follow"]["w"])), file=sys.stderr)
 
 
 if __name__ == "__main__":

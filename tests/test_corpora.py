@@ -132,6 +132,21 @@ def test_a_follow_up_naming_a_role_by_a_short_form_is_answered(ask_trades):
     assert follow.answered and follow.citations[0].source == "hvac-technician.md"
 
 
+@pytest.mark.parametrize("turns, fact", [
+    (["whats the job outlook for welders", "and hvac techs?", "whats driving that?"], "shift to heat pumps"),
+    (["what hours do commercial electricians usually work?", "industrial ones?"], "rotating shifts"),
+])
+def test_a_follow_up_about_the_last_answer_is_answered_from_beside_its_quotes(ask_trades, turns, fact):
+    """"that" is what the last answer just said; "industrial ones?" changes one detail of it: the answer stands
+    beside the quotes of the last answer, and says what the message itself asks."""
+    history = []
+    for question in turns[:-1]:
+        history.append(ask_trades(question, history=list(history)))
+    follow = ask_trades(turns[-1], history=history)
+    assert follow.answered and fact in follow.text
+    assert follow.citations[0].source == history[-1].citations[0].source
+
+
 ROLE_GUIDES = {
     "marine-technician.txt": "Marine Service Technician Guide\n\nPay\nA marine service technician earns a median "
                              "of $41,870 a year.\n\nTraining\nNew technicians complete a safety course that lasts "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 import os
 import re
 from pathlib import Path
@@ -9,8 +10,10 @@ from pathlib import Path
 from .answer import Answer, Citation
 from .conversation import Turn
 from .errors import IndexError_, QuestionError
+from .intent import Question
 from .loading import engine_for
 from .settings import MAX_QUESTION_CHARS, resolve
+from .terms import Reading
 
 
 MARKUP = re.compile(r"<[^<>]{1,300}>")  # a tag pasted with a question: "<img ...> how much do they make?"
@@ -74,7 +77,8 @@ def turns_of(history: object) -> list[Turn]:
         if isinstance(turn, Answer):
             answered = turn.answered and turn.citations
             turns.append(Turn(clean_question(turn.question), turn.text if answered else "",
-                              turn.citations[0].section if answered else ""))
+                              turn.citations[0].section if answered else "",
+                              tuple((c.source, c.start, c.end) for c in turn.citations) if answered else ()))
         elif isinstance(turn, str):
             if turn.strip():
                 turns.append(Turn(clean_question(turn)))
@@ -144,16 +148,26 @@ def focus(text: str) -> str:
 POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those)\b", re.I)
 
 
-def answer_with(engine, text: str, sources: set[str] | None = None, history: list[Turn] | None = None):
-    """The Answer to a cleaned question from a loaded engine, and the ranked candidates behind it;
-    `history` holds the earlier turns of its conversation."""
-    from .conversation import own_words, read_in_context, spelled_out
-    from .extract import choose, misses_own_words
+@dataclass
+class Search:
+    """How a message was read and searched: its question, the reading behind it, the story around it (when
+    only its question was searched), the ranked candidates, and what was taken from earlier turns."""
+
+    question: Question
+    reading: Reading
+    story: Question | None
+    ranked: list
+    carried: list[str]
+
+
+def search(engine, text: str, sources: set[str] | None = None, history: list[Turn] | None = None) -> Search:
+    """Read a cleaned message with the earlier turns of its conversation, and find its candidate units."""
+    from .conversation import about_last_answer, read_in_context, spelled_out
     from .intent import read_question
-    from .ranking import decline_threshold
+    from .locality import LastAnswer, quoted_units
     from .retrieve import candidates
 
-    searched, carried = text, []
+    searched, carried, last = text, [], None
     if history:
         searched, carried = read_in_context(focus(text), history, engine.lexicon, carry_role=sources is None)
     asked = focus(searched)
@@ -162,8 +176,27 @@ def answer_with(engine, text: str, sources: set[str] | None = None, history: lis
     story = None
     if asked != searched:  # a story around the question: the role it names may be the one meant
         story = read_question(engine.reader.read(spelled_out(searched, engine.lexicon)).text, engine.credentials)
-    ranked = candidates(engine, q, engine.encode([reading.text])[0], sources, reading.places)
-    decision = choose(engine, q, ranked, reading, story=story)
+    own = focus(text)
+    if carried and history[-1].quoted and about_last_answer(own, engine.lexicon):
+        # "who offers it?": weighed by how near each unit is to what was just quoted, and to its own words
+        qvec, own_vec = engine.encode([reading.text, own])
+        last = LastAnswer(quoted_units(engine, history[-1].quoted), own_vec)
+    else:
+        qvec = engine.encode([reading.text])[0]
+    ranked = candidates(engine, q, qvec, sources, reading.places, last)
+    return Search(q, reading, story, ranked, carried)
+
+
+def answer_with(engine, text: str, sources: set[str] | None = None, history: list[Turn] | None = None):
+    """The Answer to a cleaned question from a loaded engine, and the ranked candidates behind it;
+    `history` holds the earlier turns of its conversation."""
+    from .conversation import own_words, spelled_out
+    from .extract import choose, misses_own_words
+    from .ranking import decline_threshold
+
+    found = search(engine, text, sources, history)
+    carried, ranked = found.carried, found.ranked
+    decision = choose(engine, found.question, ranked, found.reading, story=found.story)
     if carried and decision.chosen:
         own = own_words(engine.reader.read(spelled_out(focus(text), engine.lexicon)).text, engine.lexicon)
         if misses_own_words(engine, decision.chosen, own):

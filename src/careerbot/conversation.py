@@ -401,6 +401,7 @@ class Turn:
     question: str
     answer: str = ""
     section: str = ""  # the heading above the answer's first quote
+    quoted: tuple[tuple[str, int, int], ...] = ()  # (source, start, end) of each of the answer's quotes
 
 
 def _advance(ctx: Context, turn: Turn, lex: Lexicon) -> Context:
@@ -438,6 +439,13 @@ def read_in_context(text: str, history: list[Turn], lex: Lexicon, carry_role: bo
     if not carry_role:
         ctx = replace(ctx, role=None)
     return follow_up(text, ctx, parts(text, lex), lex)
+
+
+def about_last_answer(text: str, lex: Lexicon) -> bool:
+    """Whether a follow-up asks about what the last answer said: it points at it ("who offers it?", "which of
+    those is for senior people?") or changes one detail of it ("entry level?"), and names no role of its own."""
+    p = parts(text, lex)
+    return not p.roles and (p.thing or p.fragment)
 
 
 def own_words(text: str, lex: Lexicon) -> list[str]:

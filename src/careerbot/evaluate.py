@@ -81,14 +81,15 @@ def evaluate(items: list[dict], corpus=None, index=None, answer=None) -> dict:
     return {"overall": _rates(rows), "topics": {t: _rates(rs) for t, rs in sorted(_by_topic(rows).items())}}
 
 
-def careerbot_answerer(corpus=None, index=None, alone: bool = False):
-    """careerbot's own pipeline as an `answer` function for `evaluate`. A question with a history is asked
-    as the app asks it: after each earlier turn was answered with its own history. `alone` ignores history."""
+def careerbot_answerer(corpus=None, index=None, alone: bool = False, engine=None):
+    """careerbot's own pipeline as an `answer` function for `evaluate` (on `engine` when given, else on the
+    corpus and index). A question with a history is asked as the app asks it: after each earlier turn was
+    answered with its own history. `alone` ignores history."""
     from .ask import answer_with, clean_question, turns_of
     from .loading import engine_for
     from .settings import resolve
 
-    engine = engine_for(resolve(corpus, index))
+    engine = engine or engine_for(resolve(corpus, index))
     asked: dict[tuple[str, ...], tuple] = {}
 
     def turn(question: str, history: list[str]):

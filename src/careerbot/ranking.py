@@ -133,7 +133,7 @@ def _fitted() -> dict:
 
 
 def weights() -> dict:
-    """The fitted weights: {"rank": {"bias", "w"}, "decline": {"bias", "w", "threshold"}}."""
+    """The fitted weights: {"rank": {"bias", "w"}, "decline": {"bias", "w", "threshold"}, "follow": {"w"}}."""
     return override or _fitted()
 
 
@@ -143,6 +143,17 @@ def rank_scores(vectors: list[list[float]]) -> np.ndarray:
         return np.zeros(0)
     m = weights()["rank"]
     z = m["bias"] + np.asarray(vectors, dtype=float) @ np.asarray(m["w"])
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def follow_scores(scores: np.ndarray, signals: list[list[float]]) -> np.ndarray:
+    """Candidates' scores for a follow-up about the last answer: their own, moved by how near each stands to
+    what that answer quoted (locality.FOLLOW_FEATURES, with the fitted "follow" weights)."""
+    w = weights().get("follow")
+    if not w or not len(scores):
+        return scores
+    p = np.clip(scores, 1e-9, 1 - 1e-9)
+    z = np.log(p / (1 - p)) + np.asarray(signals, dtype=float) @ np.asarray(w["w"])
     return 1.0 / (1.0 + np.exp(-z))
 
 

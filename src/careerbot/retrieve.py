@@ -24,7 +24,8 @@ from .lexical import Lexical, text_tokens, tokenize
 from .query_adapter import adapt
 from .conversation import Lexicon, lexicon
 from .coverage import Coverage, role_words, singular
-from .ranking import features, rank_scores
+from .locality import LastAnswer, near_signals, neighbourhood
+from .ranking import features, follow_scores, rank_scores
 from .search import Hits, faiss_hits
 from .terms import Reader
 
@@ -79,6 +80,7 @@ class Candidate:
     # moved it: what the decline model weighs (0 for the others)
     own: float = 0.0
     own_chunk: float = 0.0
+    near: list[float] = field(default_factory=list)  # for a follow-up: how near it is to the last answer's quotes
 
 
 def _role_words(roles: dict[str, str]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
@@ -194,9 +196,10 @@ def role_match(named: set[str], source: str) -> float:
 
 
 def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: set[str] | None = None,
-               places: frozenset[str] = frozenset()) -> list[Candidate]:
+               places: frozenset[str] = frozenset(), last: LastAnswer | None = None) -> list[Candidate]:
     """Units worth considering for the answer, best first; `qvec` is the question's own vector (searched as
-    the query adapter moves it), `places` the places the question names."""
+    the query adapter moves it), `places` the places the question names, `last` the last answer when the
+    question is a follow-up about it (the units it quoted and their neighbours are considered too)."""
     idx = engine.index
     wanted = None if sources is None else [k for k, s in enumerate(idx.records.sources) if s in sources]
     q_tokens = text_tokens(question.text)
@@ -210,6 +213,9 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
         found.setdefault(i, Candidate(i))
     for k, _ in hits.chunks[:CHUNK_K]:
         for i in engine.chunk_units[k]:
+            found.setdefault(i, Candidate(i))
+    for i in neighbourhood(engine, last.units if last else []):
+        if sources is None or idx.units[i].source in sources:
             found.setdefault(i, Candidate(i))
 
     missing_dense = [c for c in found.values() if c.dense == 0.0]
@@ -235,7 +241,13 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
             role = 0.5
         c.features = features(engine.signals[c.unit], engine.offers[c.unit], question, q_stems, c.dense, c.chunk,
                               c.lexical, role, places)
-    for c, score in zip(found.values(), rank_scores([c.features for c in found.values()])):
+    scores = rank_scores([c.features for c in found.values()])
+    if last is not None:
+        signals = near_signals(engine, [c.unit for c in found.values()], last)
+        for c, row in zip(found.values(), signals):
+            c.near = [float(v) for v in row]
+        scores = follow_scores(scores, signals)
+    for c, score in zip(found.values(), scores):
         c.score = float(score)
     # ties (copies of one sentence) go to the first in the guides, whichever search found it first
     ranked = sorted((c for c in found.values() if c.unit not in engine.chrome), key=lambda c: (-c.score, c.unit))
