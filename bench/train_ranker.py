@@ -195,6 +195,7 @@ def fit(engines: dict, golds: dict[str, list[dict]], names: list[str]) -> dict:
     """Ranking and decline weights fitted on the named corpora together, after the query adapter (which
     `fit` puts in use, and returns as out["adapter"])."""
     query_adapter.override = False
+    ranking.override = None  # every fit starts from the shipped weights, as a plain refit does: not from the last fit
     out = {"adapter": fit_adapter([g for n in names for g in adapter_groups(engines[n], golds[n])])}
     query_adapter.override = out["adapter"]
     groups = [g for n in names for g in rank_groups(engines[n], golds[n])]

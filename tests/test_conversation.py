@@ -53,6 +53,16 @@ def test_a_complete_new_question_is_answered_as_if_asked_alone(ask_shared, first
     assert after.carried == [] and after.text == alone.text and after.citations == alone.citations
 
 
+@pytest.mark.parametrize("question", ["How long does a medical office administration certificate take?",
+                                      "what does a day at the front desk of a medical office look like?"])
+def test_a_question_naming_another_guide_by_its_title_words_is_read_alone(ask_shared, first, question):
+    """"medical office" names the office manager's guide without naming the role in full: the practice
+    manager of the earlier turn is not carried into it."""
+    after = ask_shared(question, history=[first])
+    alone = ask_shared(question)
+    assert after.carried == [] and after.text == alone.text
+
+
 def test_a_follow_up_about_an_uncovered_role_is_declined(ask_shared, first):
     follow = ask_shared("and pilots?", history=[first])
     assert not follow.answered and follow.citations == []

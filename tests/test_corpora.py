@@ -132,6 +132,17 @@ def test_a_follow_up_naming_a_role_by_a_short_form_is_answered(ask_trades):
     assert follow.answered and follow.citations[0].source == "hvac-technician.md"
 
 
+@pytest.mark.parametrize("question, guides, fact", [
+    ("do welders or electricians earn more?", {"welder.md", "electrician.md"}, "$29.60"),
+    ("is the job outlook better for plumbers or welders?", {"plumber.md", "welder.md"}, "6 percent"),
+])
+def test_a_comparison_of_two_roles_quotes_each_ones_guide(ask_trades, question, guides, fact):
+    """Both sides of a comparison are quoted, each from its own role's guide, however far the second ranks."""
+    a = ask_trades(question)
+    assert a.answered and guides <= {c.source for c in a.citations}
+    assert fact in a.text
+
+
 @pytest.mark.parametrize("turns, fact", [
     (["whats the job outlook for welders", "and hvac techs?", "whats driving that?"], "shift to heat pumps"),
     (["what hours do commercial electricians usually work?", "industrial ones?"], "rotating shifts"),

@@ -165,18 +165,22 @@ def search(engine, text: str, sources: set[str] | None = None, history: list[Tur
     from .conversation import about_last_answer, read_in_context, spelled_out
     from .intent import read_question
     from .locality import LastAnswer, quoted_units
-    from .retrieve import candidates
+    from .retrieve import candidates, named_roles
 
     searched, carried, last = text, [], None
+    own = focus(text)
     if history:
-        searched, carried = read_in_context(focus(text), history, engine.lexicon, carry_role=sources is None)
+        searched, carried = read_in_context(own, history, engine.lexicon, carry_role=sources is None)
+        if carried and sources is None and named_roles(engine, _read(engine, own)):
+            # a message naming a guide's role by its title's words is about that role, not the last one:
+            # "how much does a milling machine for a dental lab cost?" after a question about park rangers
+            searched, carried = read_in_context(own, history, engine.lexicon, carry_role=False)
     asked = focus(searched)
     reading = engine.reader.read(spelled_out(asked, engine.lexicon))
     q = read_question(reading.text, engine.credentials)
     story = None
     if asked != searched:  # a story around the question: the role it names may be the one meant
-        story = read_question(engine.reader.read(spelled_out(searched, engine.lexicon)).text, engine.credentials)
-    own = focus(text)
+        story = _read(engine, searched)
     if carried and history[-1].quoted and about_last_answer(own, engine.lexicon):
         # "who offers it?": weighed by how near each unit is to what was just quoted, and to its own words
         qvec, own_vec = engine.encode([reading.text, own])
@@ -185,6 +189,14 @@ def search(engine, text: str, sources: set[str] | None = None, history: list[Tur
         qvec = engine.encode([reading.text])[0]
     ranked = candidates(engine, q, qvec, sources, reading.places, last)
     return Search(q, reading, story, ranked, carried)
+
+
+def _read(engine, text: str) -> Question:
+    """A message as a question, its words read against the corpus and its roles spelled out."""
+    from .conversation import spelled_out
+    from .intent import read_question
+
+    return read_question(engine.reader.read(spelled_out(text, engine.lexicon)).text, engine.credentials)
 
 
 def answer_with(engine, text: str, sources: set[str] | None = None, history: list[Turn] | None = None):

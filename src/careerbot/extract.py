@@ -11,7 +11,7 @@ import numpy as np
 from .corpus import current_text
 from .intent import FIGURE_INTENTS, Question, pay_periods
 from .ranking import FEATURES, answer_probability, decline_threshold, decline_vector
-from .retrieve import Candidate, Engine, named_guides
+from .retrieve import Candidate, Engine, compared_roles, named_guides
 from .terms import Reading, asked_places, place_in, place_names
 
 LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list up to this long
@@ -300,20 +300,33 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
         return Decision([], conf, "not covered")
     chosen = [best]
     units = engine.index.units
+    wanted_figures = question.intents & FIGURE_INTENTS
+    for role in compared_roles(engine, question):
+        # "who earns more, a plumber or an electrician?": each role named gets the best unit of its guides that
+        # offers what is asked, whatever the gap, so both sides of a comparison are quoted
+        if any(units[k.unit].source in role for k in chosen):
+            continue
+        fitting = (c for c in ranked[1:] if units[c.unit].source in role
+                   and (not wanted_figures or wanted_figures & engine.offers[c.unit]))
+        pick = next(fitting, None)
+        if pick is not None and len(chosen) < max_units:
+            chosen.append(pick)
+    picked = len(chosen) - 1  # the others join as they would beside the best unit alone
     for c in ranked[1:]:
         if len(chosen) >= max_units:
             break
+        if any(c is k for k in chosen):
+            continue
         u = units[c.unit]
         figures = engine.figures[c.unit]
         other_guide = all(units[k.unit].source != u.source for k in chosen)
         known = set().union(*(engine.figures[k.unit] for k in chosen))
-        wanted_figures = question.intents & FIGURE_INTENTS
         gap = _logit(best.score) - _logit(c.score)
         fits = not wanted_figures or bool(wanted_figures & engine.offers[c.unit])
         # another guide giving a different figure for the same thing is shown, not hidden
         disagree = bool(wanted_figures) and fits and other_guide and figures and not figures <= known \
             and gap <= DISAGREE_GAP
-        close = fits and gap <= (SECOND_GAP if len(chosen) < 2 else THIRD_GAP)
+        close = fits and gap <= (SECOND_GAP if len(chosen) - picked < 2 else THIRD_GAP)
         if disagree or close:
             chosen.append(c)
     return Decision(chosen, conf, quotes=quotes(engine, question, chosen, ranked))
@@ -443,17 +456,19 @@ def quotes(engine: Engine, question: Question, chosen: list[Candidate], ranked: 
     the list they introduce (unless an earlier quote already holds them)."""
     if not chosen:
         return []
+    units = engine.index.units
     scores = {k.unit: k.score for k in ranked}
     found = [lead_quote(engine, question, chosen[0], ranked)]
     for c in chosen[1:]:
-        start = engine.index.units[c.unit].start
-        if any(q.start <= start < q.end for q in found):
+        u = units[c.unit]
+        mine = [q for q in found if units[q.unit].source == u.source]  # offsets count within one guide
+        if any(q.start <= u.start < q.end for q in mine):
             continue  # already quoted, in a list
         listed = _list_quote(engine, c, scores) if _introduces(engine, c.unit) is not None else None
         quote = listed or _unit_quote(engine, c)
         if LEANS_BACK.match(quote.text):
             continue  # it leans on a sentence it could not be quoted with: not quoted at all
-        if not any(q.start < quote.end and quote.start < q.end for q in found):  # no text quoted twice
+        if not any(q.start < quote.end and quote.start < q.end for q in mine):  # no text quoted twice
             found.append(quote)
     return found
 

@@ -33,6 +33,7 @@ DENSE_K = 48
 LEXICAL_K = 24
 CHUNK_K = 8  # the nearest chunks whose units all become candidates
 CHUNK_SEARCH_K = 32  # the nearest chunks whose similarity is known without another look-up
+EACH_K = 8  # for a question about two or more roles: the nearest units searched in each one's guides
 
 
 @dataclass
@@ -188,6 +189,26 @@ def named_guides(engine: Engine, question: Question) -> set[str]:
     return named or {s for s, ws in engine.role_phrases.items() if ws <= asked}
 
 
+def named_roles(engine: Engine, question: Question) -> list[frozenset[str]]:
+    """The roles a question names, each as the guides about it. A guide is named by its title's distinctive
+    words, and only by words no other named guide's title matches more of ("a rad tech or a respiratory
+    therapist" names the radiologic and the respiratory guides, not also one whose title only shares
+    "therapist"); guides named by the same words are about one role."""
+    asked = {singular(w) for w in question.words}
+    matched = {s: ws & asked for s, ws in engine.role_words.items() if ws & asked}
+    best = {s: ws for s, ws in matched.items() if not any(ws < other for other in matched.values())}
+    roles: dict[frozenset[str], set[str]] = {}
+    for source, words in sorted(best.items()):
+        roles.setdefault(frozenset(words), set()).add(source)
+    return [frozenset(g) for g in roles.values()]
+
+
+def compared_roles(engine: Engine, question: Question) -> list[frozenset[str]]:
+    """The roles of a question about two or more ("who earns more, a plumber or an electrician?"), else []."""
+    roles = named_roles(engine, question)
+    return roles if len(roles) >= 2 else []
+
+
 def role_match(named: set[str], source: str) -> float:
     """1 when the question names this guide's role, 0 when it names another's instead, 0.5 when none."""
     if not named:
@@ -203,7 +224,8 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
     idx = engine.index
     wanted = None if sources is None else [k for k, s in enumerate(idx.records.sources) if s in sources]
     q_tokens = text_tokens(question.text)
-    hits = engine.search(adapt(qvec.reshape(1, -1))[0], q_tokens, wanted)
+    moved = adapt(qvec.reshape(1, -1))[0]
+    hits = engine.search(moved, q_tokens, wanted)
 
     found: dict[int, Candidate] = {}
     for i, s in hits.units:
@@ -213,6 +235,11 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
         found.setdefault(i, Candidate(i))
     for k, _ in hits.chunks[:CHUNK_K]:
         for i in engine.chunk_units[k]:
+            found.setdefault(i, Candidate(i))
+    for role in compared_roles(engine, question) if sources is None else []:
+        # "who earns more, a plumber or an electrician?": each role's own guides are searched too
+        guides = [k for k, s in enumerate(idx.records.sources) if s in role]
+        for i, _ in engine.search(moved, q_tokens, guides).units[:EACH_K]:
             found.setdefault(i, Candidate(i))
     for i in neighbourhood(engine, last.units if last else []):
         if sources is None or idx.units[i].source in sources:
