@@ -63,6 +63,15 @@ def test_a_question_naming_another_guide_by_its_title_words_is_read_alone(ask_sh
     assert after.carried == [] and after.text == alone.text
 
 
+@pytest.mark.parametrize("question", ["Totally different question: what is the CMPE and who gives it out?",
+                                      "New question: what does HIPAA stand for and why does it matter?"])
+def test_a_message_announcing_a_new_subject_is_read_alone(ask_shared, first, question):
+    """"New question:" before a question with its own subject: its "it" is that subject, no earlier role."""
+    after = ask_shared(question, history=[first])
+    alone = ask_shared(question)
+    assert after.carried == [] and after.text == alone.text
+
+
 def test_a_follow_up_about_an_uncovered_role_is_declined(ask_shared, first):
     follow = ask_shared("and pilots?", history=[first])
     assert not follow.answered and follow.citations == []

@@ -38,6 +38,12 @@ THING = re.compile(r"\b(?:it|its|this|those|these|which ones?|the one|that one|t
                    r"(?:^|\b(?:does|do|did|is|was|are|about|for|with|of|around|after|before|on|like|get|take|"
                    r"need|mean|means|require|cost|pay|offer|offers)\s+)that\b(?!\s+(?:is|are|was|were)\s+\w+ing)|"
                    r"\bthat\s*[?.!]*$", re.I)
+# An opening that announces a new subject: "New question:", "totally unrelated but", "quick unrelated q:",
+# "Switching gears -" (within the first words, so "an unrelated bachelor's" later on is not one)
+NEW_SUBJECT = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:(?:new|different|separate|another|unrelated)\s+(?:q|question|topic|"
+                         r"subject|thing)\b|(?:totally|completely|entirely)\s+(?:different|unrelated|separate|new)\b|"
+                         r"unrelated\b|chang(?:e|ing)\s+(?:the\s+)?(?:subject|topic)\b|switching\s+gears\b|"
+                         r"on\s+another\s+note\b)", re.I)
 # A fragment that changes where, when or for whom: "in a hospital?", "for part-timers?", "to teach?"
 DETAIL = re.compile(r"^\W*(?:in|at|for|with|on|from|within|outside|near|across|during|without|to|after|before|"
                     r"if|as|while)\b", re.I)
@@ -367,6 +373,8 @@ def follow_up(text: str, ctx: Context, now: Parts, lex: Lexicon) -> tuple[str, l
     """The text to search for message `text` in conversation `ctx`, and what it took from earlier turns."""
     if ctx.last is None or not re.search(r"[A-Za-z0-9]", text):
         return text, []  # nothing to read with the past: no conversation yet, or no word ("🙂🙂🙂")
+    if NEW_SUBJECT.match(text) and (now.roles or now.names) and not (now.person or OWNER.search(text)):
+        return text, []  # "New question: what's a CMA and who gives it out?": its own subject, its own "it"
     if ctx.asked is not None:
         changed = _changed(ctx, now, lex)
         if changed:
