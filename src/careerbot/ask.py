@@ -165,16 +165,15 @@ def search(engine, text: str, sources: set[str] | None = None, history: list[Tur
     from .conversation import about_last_answer, read_in_context, spelled_out
     from .intent import read_question
     from .locality import LastAnswer, quoted_units
-    from .retrieve import candidates, named_roles
+    from .retrieve import candidates, named_guides
 
     searched, carried, last = text, [], None
     own = focus(text)
     if history:
-        searched, carried = read_in_context(own, history, engine.lexicon, carry_role=sources is None)
-        if carried and sources is None and named_roles(engine, _read(engine, own)):
-            # a message naming a guide's role by its title's words is about that role, not the last one:
-            # "how much does a milling machine for a dental lab cost?" after a question about park rangers
-            searched, carried = read_in_context(own, history, engine.lexicon, carry_role=False)
+        # an earlier role is not carried into a message that names a guide by its title's words ("how much does
+        # a milling machine for a dental lab cost?" after park rangers), nor when the guides were chosen
+        carry = sources is None and not named_guides(engine, _read(engine, own))
+        searched, carried = read_in_context(own, history, engine.lexicon, carry_role=carry)
     asked = focus(searched)
     reading = engine.reader.read(spelled_out(asked, engine.lexicon))
     q = read_question(reading.text, engine.credentials)

@@ -440,7 +440,7 @@ def _advance(ctx: Context, turn: Turn, lex: Lexicon) -> Context:
 def read_in_context(text: str, history: list[Turn], lex: Lexicon, carry_role: bool = True) -> tuple[str, list[str]]:
     """What to search for `text` after the earlier turns `history` (oldest first), and the readable names
     of what was taken from them; `(text, [])` when it stands on its own. `carry_role=False` never supplies
-    an earlier role to a question that names none (the person chose the guides to answer from)."""
+    an earlier role to a question that names none (the person chose the guides, or the message names one)."""
     ctx = Context()
     for turn in history[-MAX_TURNS:]:
         ctx = _advance(ctx, turn, lex)

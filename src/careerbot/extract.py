@@ -108,7 +108,7 @@ def other_people(engine: Engine, question: Question) -> list[str]:
     if not people or named_guides(engine, question) \
             or any(_covered(engine, r, question) for r in [*asked_roles(question.text), *people]):
         return []
-    return [p for p in people if another_role(engine, p)]
+    return other_roles(engine, people)
 
 
 def _covered(engine: Engine, role: str, question: Question) -> bool:
@@ -126,22 +126,25 @@ def _covered(engine: Engine, role: str, question: Question) -> bool:
             or any(w.startswith(head) for w in engine.scope_words if len(head) >= 3))  # "tech" -> technician
 
 
-def another_role(engine: Engine, phrase: str) -> bool:
-    """Whether a word for a person ("plumbers", "suppliers") names an occupation other than the guides': it is
-    about as near the guides' own roles in MiniLM's space as occupations are (ROLE_NEAR), and most guides do not
-    use its word (a word most of them use is part of what they are about: "supervisors")."""
+def other_roles(engine: Engine, phrases: list[str]) -> list[str]:
+    """The words for a person ("plumbers", "suppliers") that name an occupation other than the guides': about as
+    near the guides' own roles in MiniLM's space as occupations are (ROLE_NEAR), and a word most guides do not
+    use (one most of them use is part of what they are about: "supervisors")."""
     from .coverage import plural, singular
     from .lexical import text_tokens
 
     roles = tuple(plural(name).lower() for name, _ in engine.lexicon.roles)
-    if not roles:
-        return False
-    stems = text_tokens(singular(phrase.split()[-1]))
-    if stems:
-        sources = engine.index.records.units.column("source")[engine.lexical.passages_with(stems[-1])]
-        if len(np.unique(sources)) >= ROLE_SPREAD * len(engine.index.records.sources):
-            return False
-    return float((_encoded(engine.encode, roles) @ engine.encode([phrase])[0]).max()) >= ROLE_NEAR
+    spread = ROLE_SPREAD * len(engine.index.records.sources)
+    sources = engine.index.records.units.column("source")
+    candidates = []
+    for phrase in phrases:
+        stems = text_tokens(singular(phrase.split()[-1]))
+        if not stems or len(np.unique(sources[engine.lexical.passages_with(stems[-1])])) < spread:
+            candidates.append(phrase)
+    if not roles or not candidates:
+        return []
+    near = (engine.encode(candidates) @ _encoded(engine.encode, roles).T).max(axis=1)
+    return [p for p, n in zip(candidates, near) if float(n) >= ROLE_NEAR]
 
 
 @lru_cache(maxsize=8)

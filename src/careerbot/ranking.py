@@ -137,23 +137,16 @@ def weights() -> dict:
     return override or _fitted()
 
 
-def rank_scores(vectors: list[list[float]]) -> np.ndarray:
-    """Candidates' scores in [0, 1]: how likely each is the unit that answers."""
+def rank_scores(vectors: list[list[float]], near: np.ndarray | None = None) -> np.ndarray:
+    """Candidates' scores in [0, 1]: how likely each is the unit that answers. `near`, for a follow-up about the
+    last answer: how near each stands to what that answer quoted (locality.FOLLOW_FEATURES), which the fitted
+    "follow" weights add to its log-odds."""
     if not vectors:
         return np.zeros(0)
-    m = weights()["rank"]
-    z = m["bias"] + np.asarray(vectors, dtype=float) @ np.asarray(m["w"])
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def follow_scores(scores: np.ndarray, signals: list[list[float]]) -> np.ndarray:
-    """Candidates' scores for a follow-up about the last answer: their own, moved by how near each stands to
-    what that answer quoted (locality.FOLLOW_FEATURES, with the fitted "follow" weights)."""
-    w = weights().get("follow")
-    if not w or not len(scores):
-        return scores
-    p = np.clip(scores, 1e-9, 1 - 1e-9)
-    z = np.log(p / (1 - p)) + np.asarray(signals, dtype=float) @ np.asarray(w["w"])
+    m = weights()
+    z = m["rank"]["bias"] + np.asarray(vectors, dtype=float) @ np.asarray(m["rank"]["w"])
+    if near is not None and "follow" in m:
+        z = z + np.asarray(near, dtype=float) @ np.asarray(m["follow"]["w"])
     return 1.0 / (1.0 + np.exp(-z))
 
 

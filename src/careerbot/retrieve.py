@@ -25,7 +25,7 @@ from .query_adapter import adapt
 from .conversation import Lexicon, lexicon
 from .coverage import Coverage, role_words, singular
 from .locality import LastAnswer, near_signals, neighbourhood
-from .ranking import features, follow_scores, rank_scores
+from .ranking import features, rank_scores
 from .search import Hits, faiss_hits
 from .terms import Reader
 
@@ -189,24 +189,19 @@ def named_guides(engine: Engine, question: Question) -> set[str]:
     return named or {s for s, ws in engine.role_phrases.items() if ws <= asked}
 
 
-def named_roles(engine: Engine, question: Question) -> list[frozenset[str]]:
-    """The roles a question names, each as the guides about it. A guide is named by its title's distinctive
-    words, and only by words no other named guide's title matches more of ("a rad tech or a respiratory
-    therapist" names the radiologic and the respiratory guides, not also one whose title only shares
-    "therapist"); guides named by the same words are about one role."""
+def compared_roles(engine: Engine, question: Question) -> list[frozenset[str]]:
+    """The roles of a question about two or more ("who earns more, a plumber or an electrician?"), each as the
+    guides about it; else []. A guide is named by its title's distinctive words (`named_guides`), and only by
+    words no other named guide's title matches more of ("a rad tech or a respiratory therapist" names the
+    radiologic and the respiratory guides, not also one whose title only shares "therapist"); guides named by
+    the same words are about one role."""
     asked = {singular(w) for w in question.words}
     matched = {s: ws & asked for s, ws in engine.role_words.items() if ws & asked}
-    best = {s: ws for s, ws in matched.items() if not any(ws < other for other in matched.values())}
     roles: dict[frozenset[str], set[str]] = {}
-    for source, words in sorted(best.items()):
-        roles.setdefault(frozenset(words), set()).add(source)
-    return [frozenset(g) for g in roles.values()]
-
-
-def compared_roles(engine: Engine, question: Question) -> list[frozenset[str]]:
-    """The roles of a question about two or more ("who earns more, a plumber or an electrician?"), else []."""
-    roles = named_roles(engine, question)
-    return roles if len(roles) >= 2 else []
+    for source, words in sorted(matched.items()):
+        if not any(words < other for other in matched.values()):
+            roles.setdefault(frozenset(words), set()).add(source)
+    return [frozenset(g) for g in roles.values()] if len(roles) >= 2 else []
 
 
 def role_match(named: set[str], source: str) -> float:
@@ -268,13 +263,12 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
             role = 0.5
         c.features = features(engine.signals[c.unit], engine.offers[c.unit], question, q_stems, c.dense, c.chunk,
                               c.lexical, role, places)
-    scores = rank_scores([c.features for c in found.values()])
+    signals = None
     if last is not None:
         signals = near_signals(engine, [c.unit for c in found.values()], last)
         for c, row in zip(found.values(), signals):
             c.near = [float(v) for v in row]
-        scores = follow_scores(scores, signals)
-    for c, score in zip(found.values(), scores):
+    for c, score in zip(found.values(), rank_scores([c.features for c in found.values()], signals)):
         c.score = float(score)
     # ties (copies of one sentence) go to the first in the guides, whichever search found it first
     ranked = sorted((c for c in found.values() if c.unit not in engine.chrome), key=lambda c: (-c.score, c.unit))
