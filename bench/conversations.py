@@ -63,9 +63,10 @@ def reading_times(engine, items: list[dict]) -> list[float]:
     return times
 
 
-def ask_times(engine, items: list[dict]) -> dict:
-    """Warm p50 of answering each follow-up with its history and alone (milliseconds, median of 3 each)."""
-    from careerbot.ask import answer_with, clean_question, turns_of
+def ask_times(corpus: Path, index: Path, items: list[dict]) -> dict:
+    """Warm p50 of `careerbot.ask()` on each follow-up with its history (question strings, as programs send
+    them) and alone (milliseconds, median of 3 each)."""
+    from careerbot import ask
 
     def median_ms(call) -> float:
         runs = []
@@ -79,10 +80,10 @@ def ask_times(engine, items: list[dict]) -> dict:
     for item in items:
         if not item.get("history"):
             continue
-        text, turns = clean_question(item["question"]), turns_of(item["history"])
-        answer_with(engine, text, None, turns)  # warm
-        with_history.append(median_ms(lambda: answer_with(engine, text, None, turns)))
-        alone.append(median_ms(lambda: answer_with(engine, text)))
+        question, history = item["question"], item["history"]
+        ask(question, history=history, corpus=corpus, index=index)  # warm: its earlier turns answered once
+        with_history.append(median_ms(lambda: ask(question, history=history, corpus=corpus, index=index)))
+        alone.append(median_ms(lambda: ask(question, corpus=corpus, index=index)))
     return {"with_history_p50": round(statistics.median(with_history), 2), "alone_p50": round(statistics.median(alone), 2)}
 
 
@@ -107,7 +108,7 @@ def score(name: str, corpus: Path, gold: Path) -> dict:
     result["resets_as_alone"] = round(same / len(resets), 4) if resets else None
     engine = engine_for(resolve(corpus, index))
     times = reading_times(engine, items)
-    result["ask_ms"] = ask_times(engine, items)
+    result["ask_ms"] = ask_times(corpus, index, items)
     result["reading_ms"] = {"p50": round(statistics.median(times), 3),
                             "p95": round(statistics.quantiles(times, n=20)[-1], 3)} if len(times) > 1 else {}
     print(f"[conversations] {name}: scored {len(items)} messages", file=sys.stderr, flush=True)

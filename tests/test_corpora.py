@@ -156,6 +156,8 @@ def test_a_follow_up_about_the_last_answer_is_answered_from_beside_its_quotes(as
     follow = ask_trades(turns[-1], history=history)
     assert follow.answered and fact in follow.text
     assert follow.citations[0].source == history[-1].citations[0].source
+    # the same conversation sent as question strings, as programs send it to the API, is read the same way
+    assert ask_trades(turns[-1], history=turns[:-1]).text == follow.text
 
 
 ROLE_GUIDES = {

@@ -5,7 +5,9 @@ import dataclasses
 from dataclasses import dataclass
 import os
 import re
+import threading
 from pathlib import Path
+from typing import Callable
 
 from .answer import Answer, Citation
 from .conversation import Turn
@@ -66,8 +68,10 @@ def _sources_for(engine, guides: list[str] | None) -> set[str] | None:
     return sources
 
 
-def turns_of(history: object) -> list[Turn]:
-    """The earlier turns of a conversation, from question strings and Answers (oldest first)."""
+def turns_of(history: object, answer_of: Callable[[str, list[Turn]], Turn] | None = None) -> list[Turn]:
+    """The earlier turns of a conversation, from question strings and Answers (oldest first). A question string
+    is `answer_of(question, the turns before it)` when given (what careerbot answered it), else the question
+    alone."""
     if history is None:
         return []
     if isinstance(history, (str, Answer)) or not isinstance(history, (list, tuple)):
@@ -75,17 +79,50 @@ def turns_of(history: object) -> list[Turn]:
     turns = []
     for turn in history:
         if isinstance(turn, Answer):
-            answered = turn.answered and turn.citations
-            turns.append(Turn(clean_question(turn.question), turn.text if answered else "",
-                              turn.citations[0].section if answered else "",
-                              tuple((c.source, c.start, c.end) for c in turn.citations) if answered else ()))
+            turns.append(turn_of(turn))
         elif isinstance(turn, str):
             if turn.strip():
-                turns.append(Turn(clean_question(turn)))
+                text = clean_question(turn)
+                turns.append(answer_of(text, turns) if answer_of else Turn(text))
         else:
             raise QuestionError(f"each turn of history must be a question string or an Answer, not "
                                 f"{type(turn).__name__}")
     return turns
+
+
+def turn_of(answer: Answer) -> Turn:
+    """An Answer as an earlier turn of a conversation: its question, and what it quoted from where."""
+    answered = answer.answered and answer.citations
+    return Turn(clean_question(answer.question), answer.text if answered else "",
+                answer.citations[0].section if answered else "",
+                tuple((c.source, c.start, c.end) for c in answer.citations) if answered else ())
+
+
+# Earlier answers kept per loaded index: a conversation sent as question strings (the API's `history`) has
+# each earlier question answered once, as it was when asked, and not again for every later message
+REMEMBERED = 4096
+_memory_lock = threading.Lock()
+
+
+def remembered(engine, text: str, sources: set[str] | None, past: list[Turn]) -> Turn:
+    """The turn careerbot made of a cleaned question asked after `past`: from memory when it answered it
+    before on this index, else answered now."""
+    key = (text, frozenset(sources) if sources else None, tuple(past))
+    turn = engine.answered.get(key)
+    if turn is None:
+        turn = remember(engine, key, answer_with(engine, text, sources, past)[0])
+    return turn
+
+
+def remember(engine, key: tuple, answer: Answer) -> Turn:
+    """Keep what an answer makes of its turn, for the later messages of its conversation."""
+    turn = turn_of(answer)
+    with _memory_lock:  # the app answers several people at once
+        memory = engine.answered
+        while len(memory) >= REMEMBERED:
+            memory.pop(next(iter(memory)))  # the oldest first
+        memory[key] = turn
+    return turn
 
 
 def ask(question: str, *, history: list[str | Answer] | None = None, guides: list[str] | None = None,
@@ -108,15 +145,23 @@ def ask(question: str, *, history: list[str | Answer] | None = None, guides: lis
     one-line remedy for a missing corpus or a damaged index.
     """
     text = clean_question(question)
-    turns = turns_of(history)
+    turns_of(history)  # a malformed history is refused before any index is loaded
     settings = resolve(corpus, index)
-    engine = engine_for(settings)
-    answer = answer_with(engine, text, _sources_for(engine, guides), turns)[0]
+    answer = _answer(engine_for(settings), text, guides, history)
     if not quotes_hold(answer, settings.corpus):  # the index in use is older than the guides (being rebuilt)
-        engine = engine_for(settings, changed=True)
-        answer = answer_with(engine, text, _sources_for(engine, guides), turns)[0]
+        answer = _answer(engine_for(settings, changed=True), text, guides, history)
         if not quotes_hold(answer, settings.corpus):
             raise IndexError_(f"the guides in {settings.corpus} changed while answering: ask again")
+    return answer
+
+
+def _answer(engine, text: str, guides, history) -> Answer:
+    """The Answer to a cleaned question on a loaded engine, its earlier question strings answered as they
+    were when asked (so "who offers it?" is read beside what the last answer quoted), and remembered."""
+    sources = _sources_for(engine, guides)
+    turns = turns_of(history, lambda question, past: remembered(engine, question, sources, past))
+    answer = answer_with(engine, text, sources, turns)[0]
+    remember(engine, (text, frozenset(sources) if sources else None, tuple(turns)), answer)
     return answer
 
 

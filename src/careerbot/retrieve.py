@@ -65,6 +65,7 @@ class Engine:
     chrome: "unit_views.Chrome | frozenset" = frozenset()  # units that are site chrome, never quoted
     coverage: Coverage = field(default_factory=Coverage)  # roles, topics and example questions, for people
     lexicon: Lexicon = field(default_factory=Lexicon)  # roles, credentials and headings, to read follow-ups
+    answered: dict = field(default_factory=dict, repr=False, compare=False)  # earlier turns (ask.remembered)
 
 
 @dataclass
