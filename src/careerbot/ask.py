@@ -72,22 +72,27 @@ def turns_of(history: object, answer_of: Callable[[str, list[Turn]], Turn] | Non
     """The earlier turns of a conversation, from question strings and Answers (oldest first). A question string
     is `answer_of(question, the turns before it)` when given (what careerbot answered it), else the question
     alone."""
+    turns = []
+    for turn in _history(history):
+        if isinstance(turn, Answer):
+            turns.append(turn_of(turn))
+        elif turn.strip():
+            text = clean_question(turn)
+            turns.append(answer_of(text, turns) if answer_of else Turn(text))
+    return turns
+
+
+def _history(history: object) -> list[str | Answer]:
+    """The turns of a conversation's history, or a QuestionError saying what it must be."""
     if history is None:
         return []
     if isinstance(history, (str, Answer)) or not isinstance(history, (list, tuple)):
         raise QuestionError("history must be a list of the earlier questions (strings or Answers), oldest first")
-    turns = []
     for turn in history:
-        if isinstance(turn, Answer):
-            turns.append(turn_of(turn))
-        elif isinstance(turn, str):
-            if turn.strip():
-                text = clean_question(turn)
-                turns.append(answer_of(text, turns) if answer_of else Turn(text))
-        else:
+        if not isinstance(turn, (str, Answer)):
             raise QuestionError(f"each turn of history must be a question string or an Answer, not "
                                 f"{type(turn).__name__}")
-    return turns
+    return list(history)
 
 
 def turn_of(answer: Answer) -> Turn:
@@ -145,7 +150,7 @@ def ask(question: str, *, history: list[str | Answer] | None = None, guides: lis
     one-line remedy for a missing corpus or a damaged index.
     """
     text = clean_question(question)
-    turns_of(history)  # a malformed history is refused before any index is loaded
+    _history(history)  # a malformed history is refused before any index is loaded
     settings = resolve(corpus, index)
     answer = _answer(engine_for(settings), text, guides, history)
     if not quotes_hold(answer, settings.corpus):  # the index in use is older than the guides (being rebuilt)
@@ -196,28 +201,32 @@ POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those)\b"
 @dataclass
 class Search:
     """How a message was read and searched: its question, the reading behind it, the story around it (when
-    only its question was searched), the ranked candidates, and what was taken from earlier turns."""
+    only its question was searched), the ranked candidates, what was taken from earlier turns, and the
+    message's own words as read."""
 
     question: Question
     reading: Reading
     story: Question | None
     ranked: list
     carried: list[str]
+    own: str = ""  # the message's own words as read, when it has a history
 
 
 def search(engine, text: str, sources: set[str] | None = None, history: list[Turn] | None = None) -> Search:
     """Read a cleaned message with the earlier turns of its conversation, and find its candidate units."""
     from .conversation import about_last_answer, read_in_context, spelled_out
     from .intent import read_question
+    from .lexical import tokenize
     from .locality import LastAnswer, quoted_units
-    from .retrieve import candidates, named_guides
+    from .retrieve import candidates, named_guides, stop_stems
 
-    searched, carried, last = text, [], None
+    searched, carried, last, own_reading = text, [], None, ""
     own = focus(text)
     if history:
         # an earlier role is not carried into a message that names a guide by its title's words ("how much does
         # a milling machine for a dental lab cost?" after park rangers), nor when the guides were chosen
-        carry = sources is None and not named_guides(engine, _read(engine, own))
+        own_reading = engine.reader.read(spelled_out(own, engine.lexicon)).text
+        carry = sources is None and not named_guides(engine, read_question(own_reading, engine.credentials))
         searched, carried = read_in_context(own, history, engine.lexicon, carry_role=carry)
     asked = focus(searched)
     reading = engine.reader.read(spelled_out(asked, engine.lexicon))
@@ -226,13 +235,11 @@ def search(engine, text: str, sources: set[str] | None = None, history: list[Tur
     if asked != searched:  # a story around the question: the role it names may be the one meant
         story = _read(engine, searched)
     if carried and history[-1].quoted and about_last_answer(own, engine.lexicon):
-        # "who offers it?": weighed by how near each unit is to what was just quoted, and to its own words
-        qvec, own_vec = engine.encode([reading.text, own])
-        last = LastAnswer(quoted_units(engine, history[-1].quoted), own_vec)
-    else:
-        qvec = engine.encode([reading.text])[0]
+        # "who offers it?": weighed by how near each unit is to what was just quoted, and by its own words
+        last = LastAnswer(quoted_units(engine, history[-1].quoted), frozenset(tokenize([own])[0]) - stop_stems())
+    qvec = engine.encode([reading.text])[0]
     ranked = candidates(engine, q, qvec, sources, reading.places, last)
-    return Search(q, reading, story, ranked, carried)
+    return Search(q, reading, story, ranked, carried, own_reading)
 
 
 def _read(engine, text: str) -> Question:
@@ -246,7 +253,7 @@ def _read(engine, text: str) -> Question:
 def answer_with(engine, text: str, sources: set[str] | None = None, history: list[Turn] | None = None):
     """The Answer to a cleaned question from a loaded engine, and the ranked candidates behind it;
     `history` holds the earlier turns of its conversation."""
-    from .conversation import own_words, spelled_out
+    from .conversation import own_words
     from .extract import choose, misses_own_words
     from .ranking import decline_threshold
 
@@ -254,8 +261,7 @@ def answer_with(engine, text: str, sources: set[str] | None = None, history: lis
     carried, ranked = found.carried, found.ranked
     decision = choose(engine, found.question, ranked, found.reading, story=found.story)
     if carried and decision.chosen:
-        own = own_words(engine.reader.read(spelled_out(focus(text), engine.lexicon)).text, engine.lexicon)
-        if misses_own_words(engine, decision.chosen, own):
+        if misses_own_words(engine, decision.chosen, own_words(found.own, engine.lexicon)):
             # the answer would speak of the earlier turn only, not of what this message adds
             decision = dataclasses.replace(decision, chosen=[], quotes=[], reason="not covered",
                                            confidence=min(decision.confidence, decline_threshold() / 2))

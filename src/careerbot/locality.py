@@ -18,11 +18,11 @@ FOLLOW_FEATURES = ("quoted", "nearby", "same_section", "own_words")
 
 @dataclass(frozen=True)
 class LastAnswer:
-    """What a follow-up about the last answer is weighed against: the units that answer quoted, and the
-    follow-up's own words as a vector (without what its reading took from earlier turns)."""
+    """What a follow-up about the last answer is weighed against: the units that answer quoted, and the stems
+    of the follow-up's own words that say what it asks (not what its reading took from earlier turns)."""
 
     units: list[int]
-    own: np.ndarray
+    own: frozenset[str]
 
 
 def quoted_units(engine, quoted: tuple[tuple[str, int, int], ...]) -> list[int]:
@@ -54,18 +54,25 @@ def neighbourhood(engine, units: list[int]) -> list[int]:
 def near_signals(engine, units: list[int], last: LastAnswer) -> np.ndarray:
     """Per candidate unit, in FOLLOW_FEATURES order: whether the last answer quoted it; how close it stands to
     the nearest quoted unit of its guide (1 beside it, falling to 0 past NEIGHBOURS); whether it is under the
-    same heading as one; and how near it is to the follow-up's own words ("how long does that take?" picks the
-    duration among the sentences around the quote)."""
+    same heading as one; and what share of the follow-up's own words it uses ("how long does that take?" picks
+    the sentence that says how long among those around the quote)."""
     out = np.zeros((len(units), len(FOLLOW_FEATURES)))
     if not units:
         return out
     columns = engine.index.records.units
     source, section = columns.column("source"), columns.column("section")
-    out[:, 3] = engine.index.unit_vectors.reconstruct_batch(np.asarray(units, np.int64)) @ last.own
-    for row, unit in enumerate(units):
-        same = [u for u in last.units if source[u] == source[unit]]
-        gap = min((abs(unit - u) for u in same), default=None)
-        out[row, 0] = float(gap == 0)
-        out[row, 1] = 0.0 if gap is None or gap == 0 else max(0.0, 1.0 - (gap - 1) / NEIGHBOURS)
-        out[row, 2] = float(any(section[u] == section[unit] for u in same))
+    ids = np.asarray(units, np.int64)
+    guide, heading = source[ids], section[ids]
+    gap = np.full(len(units), np.inf)
+    same_section = np.zeros(len(units), bool)
+    for u in last.units:
+        mine = guide == source[u]
+        gap = np.where(mine, np.minimum(gap, np.abs(ids - u)), gap)
+        same_section |= mine & (heading == section[u])
+    out[:, 0] = gap == 0
+    beside = (gap > 0) & np.isfinite(gap)
+    out[beside, 1] = np.clip(1.0 - (gap[beside] - 1) / NEIGHBOURS, 0.0, 1.0)
+    out[:, 2] = same_section
+    if last.own:
+        out[:, 3] = engine.index.records.stems_used(units, last.own) / len(last.own)
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -166,6 +166,27 @@ class Records:
                             or chunks["section"].max() >= len(self.strings)):
             return False
         return not len(self.stem_ids) or int(self.stem_ids.max()) < len(self.stems)
+
+    @cached_property
+    def _stem_number(self) -> dict[str, int]:
+        return {stem: k for k, stem in enumerate(self.stems)}
+
+    def stems_used(self, units: list[int], stems: frozenset[str]) -> np.ndarray:
+        """How many of `stems` each of `units` uses in its text (each stem counted once)."""
+        ids = [self._stem_number[s] for s in stems if s in self._stem_number]
+        found = np.zeros(len(units), np.int64)
+        if not ids or not units:
+            return found
+        rows = self.units._rows[np.asarray(units, np.int64)]
+        starts, lengths = rows["stems"].astype(np.int64), (rows["stems_end"] - rows["stems"]).astype(np.int64)
+        if not lengths.sum():
+            return found
+        # every unit's stem ids side by side, and the unit each belongs to
+        at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        used, owner = np.asarray(self.stem_ids[at]), np.repeat(np.arange(len(units)), lengths)
+        for k in ids:
+            found += np.bincount(owner[used == k], minlength=len(units)) > 0
+        return found
 
     def unit_stems(self, i: int) -> list[str]:
         """The stems of unit i's text, as the build tokenized it."""

@@ -178,7 +178,8 @@ def _searcher(index: Index, lexical: Lexical, milvus: str | None):
 
 
 @lru_cache(maxsize=1)
-def _stop_stems() -> frozenset[str]:
+def stop_stems() -> frozenset[str]:
+    """The stems of the words every question uses ("how", "much", "what"): they say nothing of its topic."""
     return frozenset(t for ts in tokenize(sorted(QUESTION_STOP)) for t in ts)
 
 
@@ -252,7 +253,7 @@ def candidates(engine: Engine, question: Question, qvec: np.ndarray, sources: se
     named = named_guides(engine, question)
     q_stems = frozenset(q_tokens)
     # a section on the asked topic that the named role's guides lack: there, another guide answers
-    topic = q_stems - engine.title_stems - _stop_stems()
+    topic = q_stems - engine.title_stems - stop_stems()
     headed = {i: len(topic & engine.signals[i].section_stems) for i in found}
     named_best = max((h for i, h in headed.items() if idx.units[i].source in named), default=0)
     for c in found.values():
