@@ -17,8 +17,7 @@ from .terms import Reading, asked_places, place_in, place_names
 LIST_MAX_CHARS = 480  # a list question is answered with (a window of) its list up to this long
 LEANING_MAX_CHARS = 480  # a sentence is quoted with those it leans on up to this long
 TERSE_CHARS = 50  # a best sentence shorter than this is quoted with the one after it
-SECOND_GAP = 3.0  # a second unit joins when its log-odds are within this of the best unit's
-THIRD_GAP = 0.75  # and a third when within this
+JOIN_GAP = 3.0  # a second or third unit joins when its log-odds are within this of the best unit's
 DISAGREE_GAP = 5.0  # another guide's different figure joins when within this
 DEFINE_DEPTH = 10  # how far down the ranking a unit spelling out an asked acronym is looked for
 # A word for a person this near (cosine, MiniLM) to one of the guides' roles reads as an occupation: measured over
@@ -314,7 +313,6 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
         pick = next(fitting, None)
         if pick is not None and len(chosen) < max_units:
             chosen.append(pick)
-    picked = len(chosen) - 1  # the others join as they would beside the best unit alone
     for c in ranked[1:]:
         if len(chosen) >= max_units:
             break
@@ -329,7 +327,7 @@ def choose(engine: Engine, question: Question, ranked: list[Candidate], reading:
         # another guide giving a different figure for the same thing is shown, not hidden
         disagree = bool(wanted_figures) and fits and other_guide and figures and not figures <= known \
             and gap <= DISAGREE_GAP
-        close = fits and gap <= (SECOND_GAP if len(chosen) - picked < 2 else THIRD_GAP)
+        close = fits and gap <= JOIN_GAP
         if disagree or close:
             chosen.append(c)
     return Decision(chosen, conf, quotes=quotes(engine, question, chosen, ranked))
