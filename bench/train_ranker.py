@@ -230,16 +230,15 @@ def follow_groups(engine, items: list[dict]) -> list[tuple[np.ndarray, np.ndarra
     """Per answerable follow-up about the last answer (one whose candidates were weighed by how near they
     stand to that answer's quotes) whose fact some candidate states: those signals, the candidates' own
     scores as logits, and which of them state the fact. Earlier turns are answered as the app answers them."""
-    from careerbot.ask import search, turns_of
-    from careerbot.evaluate import careerbot_answerer
+    from careerbot.ask import remembered, search, turns_of
 
-    answer = careerbot_answerer(engine=engine)
+    memory: dict = {}  # the earlier turns' answers, with the weights in use now
     groups = []
     for item in items:
         if not item.get("history") or not item.get("answerable", True):
             continue
-        past = [answer(h, item["history"][:i])[0] for i, h in enumerate(item["history"])]
-        found = search(engine, clean_question(item["question"]), None, turns_of(past))
+        past = turns_of(item["history"], lambda text, earlier: remembered(engine, text, None, earlier, memory))
+        found = search(engine, clean_question(item["question"]), None, past)
         ranked = found.ranked
         if not ranked or not ranked[0].near:
             continue

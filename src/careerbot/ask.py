@@ -109,25 +109,30 @@ REMEMBERED = 4096
 _memory_lock = threading.Lock()
 
 
-def remembered(engine, text: str, sources: set[str] | None, past: list[Turn]) -> Turn:
+def remembered(engine, text: str, sources: set[str] | None, past: list[Turn], memory: dict | None = None) -> Turn:
     """The turn careerbot made of a cleaned question asked after `past`: from memory when it answered it
-    before on this index, else answered now."""
-    key = (text, frozenset(sources) if sources else None, tuple(past))
-    turn = engine.answered.get(key)
+    before, else answered now. `memory` is the engine's own (`engine.answered`) unless another is given (the
+    trainer keeps one per set of weights)."""
+    memory = engine.answered if memory is None else memory
+    key = _turn_key(text, sources, past)
+    turn = memory.get(key)
     if turn is None:
-        turn = remember(engine, key, answer_with(engine, text, sources, past)[0])
+        turn = remember(memory, key, answer_with(engine, text, sources, past)[0])
     return turn
 
 
-def remember(engine, key: tuple, answer: Answer) -> Turn:
+def remember(memory: dict, key: tuple, answer: Answer) -> Turn:
     """Keep what an answer makes of its turn, for the later messages of its conversation."""
     turn = turn_of(answer)
     with _memory_lock:  # the app answers several people at once
-        memory = engine.answered
         while len(memory) >= REMEMBERED:
             memory.pop(next(iter(memory)))  # the oldest first
         memory[key] = turn
     return turn
+
+
+def _turn_key(text: str, sources: set[str] | None, past: list[Turn]) -> tuple:
+    return text, frozenset(sources) if sources else None, tuple(past)
 
 
 def ask(question: str, *, history: list[str | Answer] | None = None, guides: list[str] | None = None,
@@ -166,7 +171,7 @@ def _answer(engine, text: str, guides, history) -> Answer:
     sources = _sources_for(engine, guides)
     turns = turns_of(history, lambda question, past: remembered(engine, question, sources, past))
     answer = answer_with(engine, text, sources, turns)[0]
-    remember(engine, (text, frozenset(sources) if sources else None, tuple(turns)), answer)
+    remember(engine.answered, _turn_key(text, sources, turns), answer)
     return answer
 
 

@@ -85,22 +85,17 @@ def careerbot_answerer(corpus=None, index=None, alone: bool = False, engine=None
     """careerbot's own pipeline as an `answer` function for `evaluate` (on `engine` when given, else on the
     corpus and index). A question with a history is asked as the app asks it: after each earlier turn was
     answered with its own history. `alone` ignores history."""
-    from .ask import answer_with, clean_question, turns_of
+    from .ask import answer_with, clean_question, remembered, turns_of
     from .loading import engine_for
     from .settings import resolve
 
     engine = engine or engine_for(resolve(corpus, index))
-    asked: dict[tuple[str, ...], tuple] = {}
-
-    def turn(question: str, history: list[str]):
-        key = (*history, question)
-        if key not in asked:
-            past = [turn(h, history[:i])[0] for i, h in enumerate(history)]
-            asked[key] = answer_with(engine, clean_question(question), None, turns_of(past))
-        return asked[key]
+    memory: dict = {}  # this answerer's own, not the engine's: the trainer answers with other weights in turn
 
     def answer(question: str, history: list[str] | None = None):
-        a, ranked = turn(question, [] if alone else list(history or []))
+        earlier = [] if alone else list(history or [])
+        turns = turns_of(earlier, lambda text, past: remembered(engine, text, None, past, memory))
+        a, ranked = answer_with(engine, clean_question(question), None, turns)
         guides = []
         for c in ranked:
             s = engine.index.units[c.unit].source
