@@ -1,6 +1,6 @@
 """Conversations: follow-up questions read with their history, beside the same questions read alone.
 
-    .venv/bin/python bench/conversations.py [--json OUT.json]
+    .venv/bin/python bench/conversations.py [--only NAME ...] [--json OUT.json]
 
 Each conversation set was written by someone who read only the guides: `bench/data/conversations/*.jsonl`
 on the project's four guides, `bench/corpora/NAME/conversations*.jsonl` on a guide set about other careers.
@@ -140,11 +140,13 @@ def render(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    p.add_argument("--only", nargs="+", help="conversation sets to score (default: all), e.g. seeds4 field-work2")
     args = p.parse_args(argv)
     from careerbot.quiet import hush
 
     hush()
-    results = [score(name, corpus, gold) for name, corpus, gold in conversation_sets()]
+    results = [score(name, corpus, gold) for name, corpus, gold in conversation_sets()
+               if not args.only or name in args.only]
     print(render(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
