@@ -161,6 +161,15 @@ def test_a_nurse_asking_about_management_is_answered(ask_shared):
     assert a.answered and a.citations
 
 
+@pytest.mark.parametrize("question", ["Is working as a medical office manager stressful, and what are the hours like?",
+                                      "is working as a medical practice manager hard?"])
+def test_a_question_about_what_a_covered_job_is_like_is_answered(ask_shared, question):
+    """"working as a medical office manager stressful": the role is the guides', the word after it says what
+    the job is like, so the question is not about an occupation no guide covers."""
+    a = ask_shared(question)
+    assert a.answered and a.citations, a.text
+
+
 @pytest.mark.parametrize("question", ["whats the weekly pay of a medical practice manager",
                                       "whats the hourly rate for an office manager"])
 def test_pay_on_a_basis_the_guides_never_give_is_declined(ask_shared, question):

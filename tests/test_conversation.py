@@ -72,6 +72,15 @@ def test_a_message_announcing_a_new_subject_is_read_alone(ask_shared, first, que
     assert after.carried == [] and after.text == alone.text
 
 
+def test_a_new_subject_whose_role_is_named_in_its_story_is_read_alone(ask_shared, first):
+    """The role is in the sentence before the question ("...wants to be an office manager."), so "she" is
+    that person, not the practice managers of the earlier turn."""
+    question = "Separate question: my daughter wants to be a medical office manager. What should she study?"
+    after = ask_shared(question, history=[first])
+    alone = ask_shared(question)
+    assert after.carried == [] and after.text == alone.text
+
+
 def test_a_follow_up_about_an_uncovered_role_is_declined(ask_shared, first):
     follow = ask_shared("and pilots?", history=[first])
     assert not follow.answered and follow.citations == []

@@ -125,6 +125,17 @@ def test_a_follow_up_names_another_trade(ask_trades):
     assert reset.carried == []
 
 
+@pytest.mark.parametrize("story, follow, source", [
+    ("Thinking about welding. Is the field growing or shrinking?", "plumbers?", "plumber.md"),
+    ("I'm looking at HVAC work. How long is the apprenticeship?", "and welders?", "welder.md")])
+def test_another_role_after_a_question_told_with_a_story_is_asked_for_that_role(ask_trades, story, follow, source):
+    """The first message names its role in a sentence before its question, which is not searched: the
+    follow-up asks that question for its own role, answered from that role's guide alone."""
+    a = ask_trades(follow, history=[story])
+    assert a.answered and a.carried
+    assert {c.source for c in a.citations} == {source}, a.text
+
+
 def test_a_follow_up_naming_a_role_by_a_short_form_is_answered(ask_trades):
     """"techs" in "and hvac techs?" is the HVAC technician, not a misspelt word the answer must hold."""
     first = ask_trades("whats the job outlook for welders")

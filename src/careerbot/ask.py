@@ -232,7 +232,7 @@ def search(engine, text: str, sources: set[str] | None = None, history: list[Tur
         # a milling machine for a dental lab cost?" after park rangers), nor when the guides were chosen
         own_reading = engine.reader.read(spelled_out(own, engine.lexicon)).text
         carry = sources is None and not named_guides(engine, read_question(own_reading, engine.credentials))
-        searched, carried = read_in_context(own, history, engine.lexicon, carry_role=carry)
+        searched, carried = read_in_context(own, history, engine.lexicon, carry_role=carry, whole=text)
     asked = focus(searched)
     reading = engine.reader.read(spelled_out(asked, engine.lexicon))
     q = read_question(reading.text, engine.credentials)

@@ -61,6 +61,8 @@ _ARTICLE = re.compile(r"^\W*(?:an?|the|some)\s+", re.I)
 _TOKEN = re.compile(r"[\w'’-]+")
 _THING_NOTE = re.compile(r"\s*\([^()]*\)\?$")  # what "(...)" a follow-up's reading added for "it"
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,7}\b")
+# A name with capitals inside it: "MBLEx", "CompTIA", "ServSafe"
+_MIXED = re.compile(r"\b(?=\w*[a-z])(?=\w*[A-Z]\w*[A-Z])[A-Za-z0-9]+\b")
 # A name inside a sentence: "the Google Data Analytics Professional Certificate", "Nielsen Norman Group"
 _PROPER = re.compile(r"(?<=[\w,;:] )[A-Z][a-z]{2,}(?: [A-Z][\w-]+)*")
 
@@ -228,7 +230,8 @@ def parts(text: str, lex: Lexicon) -> Parts:
                 and not OWNER.fullmatch(w):
             topic.append(w)
     in_role = [text[a:b] for a, b in spans]
-    names = tuple(dict.fromkeys(n for n in [*_ACRONYM.findall(text), *_PROPER.findall(text)]
+    found = [*_ACRONYM.findall(text), *_MIXED.findall(text), *_PROPER.findall(text)]
+    names = tuple(dict.fromkeys(n for n in found
                                 if n.lower() not in lex.initials and n.lower() not in place_words
                                 and not any(n in r for r in in_role)))
     return Parts(text=text, roles=tuple(spans), intents=q.intents, topic=tuple(topic), places=places,
@@ -319,6 +322,14 @@ def _changed(ctx: Context, now: Parts, lex: Lexicon) -> str:
     return ""
 
 
+def _told(text: str, at: int) -> bool:
+    """Whether position `at` of a message is in the story told around its question: a sentence ending in a
+    full stop, before a question ("Thinking about court reporting. Is the field growing?"), which the search
+    leaves out (ask.focus)."""
+    end = re.search(r"[.!?](?:\s|$)", text[at:])
+    return end is not None and end.group(0)[0] in ".!" and "?" in text[at + end.end():]
+
+
 def _detail(ctx: Context, now: Parts, lex: Lexicon, changed: str) -> tuple[str, list[str]]:
     """The last question asked with one detail changed: its role, a place, a level, a setting."""
     base_parts = ctx.asked
@@ -326,10 +337,11 @@ def _detail(ctx: Context, now: Parts, lex: Lexicon, changed: str) -> tuple[str, 
     carried = [topic_label(base_parts, lex)]
     if changed == "role":
         new_role = now.role_text() or _ARTICLE.sub("", now.rest).strip(" ?.!,")
-        if base_parts.roles:
-            a, b = _first_role(base, base_parts.roles, lex)
+        asked_roles = tuple(span for span in base_parts.roles if not _told(base, span[0]))
+        if asked_roles:
+            a, b = _first_role(base, asked_roles, lex)
             base = base[:a] + new_role + base[b:]
-        else:
+        else:  # no role, or only one named in the story around the question, which is not searched
             base = f"{base.rstrip(' ?.!')} for {new_role}?"
     elif base_parts.roles:
         carried.append(base_parts.role_text())
@@ -363,18 +375,24 @@ def _detail(ctx: Context, now: Parts, lex: Lexicon, changed: str) -> tuple[str, 
                 base = base[:same[0].start()] + w + base[same[0].end():]
             elif w not in base.lower() and not ORDINAL.fullmatch(w):
                 extra.append(w)
-        detail = now.rest.strip(" ?.!,") if DETAIL.match(now.rest) and not now.places else " ".join(extra)
+        # the words it adds, in its own order, with their figures: "bottom 10 percent?"
+        kept = [w for w in _TOKEN.findall(now.rest) if w.lower() in extra or (extra and w.isdigit())]
+        detail = now.rest.strip(" ?.!,") if DETAIL.match(now.rest) and not now.places else " ".join(kept)
         if detail:
             base = f"{base.rstrip(' ?.!')}, {detail}?"
     return base, [c for c in carried if c]
 
 
-def follow_up(text: str, ctx: Context, now: Parts, lex: Lexicon) -> tuple[str, list[str]]:
-    """The text to search for message `text` in conversation `ctx`, and what it took from earlier turns."""
+def follow_up(text: str, ctx: Context, now: Parts, lex: Lexicon, whole: str = "") -> tuple[str, list[str]]:
+    """The text to search for message `text` in conversation `ctx`, and what it took from earlier turns;
+    `whole` is the message when `text` is only its question (the story around it left out)."""
     if ctx.last is None or not re.search(r"[A-Za-z0-9]", text):
         return text, []  # nothing to read with the past: no conversation yet, or no word ("🙂🙂🙂")
-    if NEW_SUBJECT.match(text) and (now.roles or now.names) and not (now.person or OWNER.search(text)):
+    announced = NEW_SUBJECT.match(whole or text)
+    if announced and (now.roles or now.names) and not (now.person or OWNER.search(text)):
         return text, []  # "New question: what's a CMA and who gives it out?": its own subject, its own "it"
+    if announced and whole and not now.roles and parts(whole, lex).roles:
+        return text, []  # "Separate question: my son wants to be a welder. What should he study?"
     if ctx.asked is not None:
         changed = _changed(ctx, now, lex)
         if changed:
@@ -437,16 +455,18 @@ def _advance(ctx: Context, turn: Turn, lex: Lexicon) -> Context:
                    thing_is_heading=heading)
 
 
-def read_in_context(text: str, history: list[Turn], lex: Lexicon, carry_role: bool = True) -> tuple[str, list[str]]:
+def read_in_context(text: str, history: list[Turn], lex: Lexicon, carry_role: bool = True,
+                    whole: str = "") -> tuple[str, list[str]]:
     """What to search for `text` after the earlier turns `history` (oldest first), and the readable names
     of what was taken from them; `(text, [])` when it stands on its own. `carry_role=False` never supplies
-    an earlier role to a question that names none (the person chose the guides, or the message names one)."""
+    an earlier role to a question that names none (the person chose the guides, or the message names one);
+    `whole` is the message when `text` is only its question."""
     ctx = Context()
     for turn in history[-MAX_TURNS:]:
         ctx = _advance(ctx, turn, lex)
     if not carry_role:
         ctx = replace(ctx, role=None)
-    return follow_up(text, ctx, parts(text, lex), lex)
+    return follow_up(text, ctx, parts(text, lex), lex, whole if whole != text else "")
 
 
 def about_last_answer(text: str, lex: Lexicon) -> bool:
