@@ -117,7 +117,9 @@ def test_a_place_the_guides_give_figures_for_is_answered_from_them(ask_shared):
 
 
 def test_a_place_or_certificate_the_guides_never_mention_is_declined(ask_shared):
-    for question in ["how much do medical office managers make in Texas", "is the PMP certification worth it for a practice manager"]:
+    for question in ["how much do medical office managers make in Texas", "is the PMP certification worth it for a practice manager",
+                     "Do I need a license to work as a medical office manager in Nigeria?",
+                     "how many medical practice managers are there in Ontario"]:
         a = ask_shared(question)
         assert not a.answered and a.citations == [] and a.suggestions, question
 

@@ -81,6 +81,15 @@ def test_a_new_subject_whose_role_is_named_in_its_story_is_read_alone(ask_shared
     assert after.carried == [] and after.text == alone.text
 
 
+def test_a_place_no_guide_names_declines_only_the_message_that_asks_about_it(ask_shared):
+    """A place told in an earlier turn is carried, but it is the message's own question that is judged: "what
+    skills do they need?" is answered; "and in Nigeria?" asks about a place no guide names, and is declined."""
+    told = ask_shared("what skills do they need?", history=["I live in Nigeria. What does a medical office manager do?"])
+    assert told.answered and "Nigeria" in told.carried
+    asked = ask_shared("and in Nigeria?", history=["What skills does a medical office manager need?"])
+    assert not asked.answered and asked.citations == []
+
+
 def test_a_follow_up_about_an_uncovered_role_is_declined(ask_shared, first):
     follow = ask_shared("and pilots?", history=[first])
     assert not follow.answered and follow.citations == []

@@ -264,7 +264,7 @@ def answer_with(engine, text: str, sources: set[str] | None = None, history: lis
 
     found = search(engine, text, sources, history)
     carried, ranked = found.carried, found.ranked
-    decision = choose(engine, found.question, ranked, found.reading, story=found.story)
+    decision = choose(engine, found.question, ranked, found.reading, story=found.story, own=found.own)
     if carried and decision.chosen:
         if misses_own_words(engine, decision.chosen, own_words(found.own, engine.lexicon)):
             # the answer would speak of the earlier turn only, not of what this message adds

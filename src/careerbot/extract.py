@@ -168,10 +168,12 @@ def _encoded(encode, texts: tuple[str, ...]):
     return encode(list(texts))
 
 
-def unknown_specifics(engine: Engine, question: Question) -> bool:
-    """A figure asked for a place no guide mentions ("pay in Texas"), or a credential asked about by an
+def unknown_specifics(engine: Engine, question: Question, own: str = "") -> bool:
+    """A figure asked for a place no guide mentions ("pay in Texas"), anything else asked for a place no guide
+    mentions that the message itself names ("do I need a license in Ontario?"; `own`: the message's own words
+    when it was read with earlier turns, whose places it only carries), or a credential asked about by an
     acronym no guide uses ("is the PMP worth it"): the guides cannot answer for it."""
-    if question.intents & {"salary", "cost"} and _places_unknown(engine, question):
+    if _places_unknown(engine, question, question.text if question.intents & {"salary", "cost"} else own):
         return True
     known = engine.reader.vocabulary
     initials = engine.lexicon.initials
@@ -179,12 +181,13 @@ def unknown_specifics(engine: Engine, question: Question) -> bool:
                                                        for a in credentials_named(question.text))
 
 
-def _places_unknown(engine: Engine, question: Question) -> bool:
+def _places_unknown(engine: Engine, question: Question, text: str = "") -> bool:
     """Whether a question asks about a place no guide names, or names a guide's role and places that guide
-    never names ("what do welders earn in Texas" beside a plumbing guide that alone names Texas)."""
+    never names ("what do welders earn in Texas" beside a plumbing guide that alone names Texas); the places
+    are those of `text` when given."""
     from .lexical import text_tokens
 
-    asked = asked_places(question.text)
+    asked = asked_places(text or question.text)
     if any(place_in(p, engine.reader.vocabulary) is None for p in asked):
         return True
     named = named_guides(engine, question)
@@ -268,17 +271,18 @@ def confidence(engine: Engine, question: Question, ranked: list[Candidate], read
     return answer_probability(decline_signals(engine, question, ranked, reading))
 
 
-def rule_decline(engine: Engine, question: Question, story: Question | None = None) -> str:
+def rule_decline(engine: Engine, question: Question, story: Question | None = None, own: str = "") -> str:
     """Why a question is declined before any passage is weighed ("health" or "not covered"), or "":
     a personal health question, an occupation no guide covers (named by the question, or by the `story`
     around it when the question names none), nothing tying it to the guides, pay for a period no passage
-    gives pay for ("hourly wage"), or an instruction to careerbot."""
+    gives pay for ("hourly wage"), a place no guide names, or an instruction to careerbot. `own` is the
+    message's own words when it was read with earlier turns."""
     if is_health_advice(engine, question):
         return "health"
     unquoted_period = "salary" in question.intents and pay_periods(question.text) - engine.pay_periods
     if outside_scope(engine, question) or not on_topic(engine, question) or unquoted_period \
             or (story is not None and story_outside_scope(engine, question, story)) \
-            or unknown_specifics(engine, question) \
+            or unknown_specifics(engine, question, own or question.text) \
             or is_instruction(question):
         return "not covered"
     return ""
@@ -294,14 +298,15 @@ def _logit(p: float) -> float:
 
 
 def choose(engine: Engine, question: Question, ranked: list[Candidate], reading: Reading,
-           max_units: int = 3, story: Question | None = None) -> Decision:
+           max_units: int = 3, story: Question | None = None, own: str = "") -> Decision:
     """The units to quote for `question`, or an empty choice with the reason to decline; `story` is the
-    whole message when only its question was searched."""
+    whole message when only its question was searched, `own` the message's own words when it was read with
+    earlier turns."""
     if not ranked:
         return Decision([], 0.0, "not covered")
     best = ranked[0]
     conf = confidence(engine, question, ranked, reading)
-    rule = rule_decline(engine, question, story)
+    rule = rule_decline(engine, question, story, own)
     if rule:
         return Decision([], min(conf, 0.2 if rule == "health" else decline_threshold() / 2), rule)
     if "define" in question.intents:
