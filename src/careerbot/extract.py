@@ -94,23 +94,7 @@ def untitled_roles(engine: Engine, question: Question) -> list[str]:
     from .coverage import asked_roles
 
     roles = asked_roles(question.text)
-    covered = any(_covered(engine, r, question) or _covered_before(engine, r, question) for r in roles)
-    return [] if covered else roles
-
-
-def _covered_before(engine: Engine, role: str, question: Question) -> bool:
-    """Whether a role phrase is one of the guides' roles followed by words that say something of it rather than
-    name a person ("is working as a welder stressful?" reads "welder stressful"): a shorter start of it is
-    covered, and no word after that start ends as a word for a person does ("welding inspector" stays whole)."""
-    from .coverage import AGENT_NOUN, singular
-
-    words = role.split()
-    for k in range(len(words) - 1, 0, -1):
-        if AGENT_NOUN.search(singular(words[k])):
-            return False
-        if _covered(engine, " ".join(words[:k]), question):
-            return True
-    return False
+    return [] if any(_covered(engine, r, question) for r in roles) else roles
 
 
 def other_people(engine: Engine, question: Question) -> list[str]:
@@ -127,8 +111,23 @@ def other_people(engine: Engine, question: Question) -> list[str]:
 
 
 def _covered(engine: Engine, role: str, question: Question) -> bool:
-    """Whether a role a question names is one of the guides': a title's or heading's word, a credential, a
-    rung of a guide's career, or a place read as a role."""
+    """Whether a role a question names is one of the guides' (`_names_guide_role`), or is one followed by words
+    that say something of it rather than name a person ("is working as a welder stressful?" reads "welder
+    stressful"): no word after that start ends as a word for a person does ("welding inspector" stays whole)."""
+    from .coverage import AGENT_NOUN, singular
+
+    words = role.split()
+    for k in range(len(words), 0, -1):
+        if k < len(words) and AGENT_NOUN.search(singular(words[k])):
+            return False
+        if _names_guide_role(engine, " ".join(words[:k]), question):
+            return True
+    return False
+
+
+def _names_guide_role(engine: Engine, role: str, question: Question) -> bool:
+    """Whether a role phrase is one of the guides': a title's or heading's word, a credential, a rung of a
+    guide's career, or a place read as a role."""
     from .coverage import singular
     from .terms import places
 
