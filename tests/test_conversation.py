@@ -39,6 +39,20 @@ def test_a_pronoun_stands_for_the_role(ask_shared, first):
     assert all(c.source == "medical-practice-manager-career-guide.txt" for c in follow.citations[:1])
 
 
+
+def test_words_after_a_pronoun_are_not_taken_for_a_role(ask_shared):
+    """"at least" between "they" and "get paid" names no occupation: the role of the earlier turn is."""
+    follow = ask_shared("do they at least get paid ok", history=["Do medical practice managers have to work weekends?"])
+    assert follow.answered and follow.carried == ["medical practice managers"]
+    assert "$" in follow.text
+
+
+def test_them_with_no_role_before_stands_for_what_was_asked_about(ask_shared):
+    follow = ask_shared("who accredits them?",
+                        history=["How many accredited master's programs in healthcare administration are there?"])
+    assert follow.answered and follow.carried
+    assert "Accreditation of Healthcare Management Education" in follow.text
+
 def test_a_place_fragment_keeps_role_and_topic(ask_shared, first):
     office = ask_shared("and office managers?", history=[first])
     uk = ask_shared("in the UK?", history=[first, office])

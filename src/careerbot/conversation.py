@@ -410,7 +410,8 @@ def follow_up(text: str, ctx: Context, now: Parts, lex: Lexicon, whole: str = ""
         else:
             resolved = f"{text.rstrip(' ?.!')} for {role}?"
         carried.append(role)
-    if now.thing and ctx.thing and ctx.thing.lower() not in resolved.lower() and not now.names:
+    pointing = now.thing or (now.person and not carried and not now.roles)  # "who accredits them?": no role named
+    if pointing and ctx.thing and ctx.thing.lower() not in resolved.lower() and not now.names:
         # "who offers it?", "how long does that take?": the thing just discussed
         resolved = f"{resolved.rstrip(' ?.!')} ({ctx.thing})?"
         carried.append(ctx.thing_label)

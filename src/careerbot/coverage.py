@@ -43,6 +43,8 @@ ROLE_FRAMES = (
                + r"\s*(?:$|[?.!,;])", re.I),
 )
 _BEFORE_PAY = ROLE_FRAMES[2]  # "welder salary": the role is the word before the pay
+_PAY_FOR = ROLE_FRAMES[3]  # "salary for a welder"
+_THEY = re.compile(r"\b(?:they|he|she)\b", re.I)  # a role already named by a pronoun
 # Words that stand where a role would, but name no occupation: the asker, a pronoun, a level, the job itself
 NOT_A_ROLE = frozenset(
     "i you we they he she it me us them someone somebody anyone person people one ones folks beginner beginners "
@@ -67,6 +69,7 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 # A word this common in English is a plain word: written in capitals, not an acronym ("HOW", "US", "IT"); alone
 # before "salary", not a role ("big salary", "real wages")
 PLAIN_WORD_ZIPF = 5.0
+SUBJECT_PRONOUNS = frozenset("i you we they he she it".split())
 
 
 def role_of(title: str, text: str = "") -> str:
@@ -165,8 +168,12 @@ def asked_roles(text: str) -> list[str]:
         for m in frame.finditer(text):
             if _ASKER_FRAME.match(m.group(0)) and _ASKER.search(text[max(0, m.start() - 30):m.start()]):
                 continue
+            if frame is _PAY_FOR and _THEY.search(re.split(r"[.?!;]", text[:m.start()])[-1]):
+                continue  # "do they get extra pay for after-hours calls?": what they are paid for, not a role
             words = m.group(1).lower().split()
             cut = max((i + 1 for i, w in enumerate(words) if w in QUESTION_STOP or w in NOT_A_ROLE), default=0)
+            if any(w in SUBJECT_PRONOUNS for w in words[:cut]):
+                continue  # "do they at least get paid": the role is the pronoun, and the words after it are not one
             words = words[cut:]
             while words and words[-1].endswith("ly"):
                 words.pop()  # "does a chef usually make"
