@@ -356,3 +356,33 @@ def test_a_role_ending_in_y_is_named_by_its_plural(tmp_path):
         encoding="utf-8")
     a = ask("will jobs grow fast for actuaries?", corpus=tmp_path, index=tmp_path.parent / f"{tmp_path.name}-index")
     assert a.answered and a.citations[0].source == "actuary.txt" and "22 percent" in a.text
+
+
+def test_a_role_is_read_from_a_title_in_capitals_and_known_by_its_other_names(tmp_path):
+    """A plain-text profile opens with its series' name, then its own title in capitals; its text gives the
+    role another name ("also called glass installers"). Both name the guide: questions using either are
+    answered from it, not declined as about an occupation no guide covers."""
+    from careerbot import ask
+    from careerbot.index import build, load
+    from careerbot.settings import resolve
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "glazier.txt").write_text(
+        "TRADE PROFILE SERIES -- BUILDING AND FINISHING GROUP\n\n                 GLAZIERS\n\n"
+        "Glaziers (also called glass installers or glass fitters) cut, fit and set glass in windows, shop fronts, "
+        "skylights and shower doors.\n\nPAY\nThe median glazier earned $51,300 a year in 2024; the top tenth "
+        "earned more than $80,000.\n\nREMOTE WORK\nGlaziers work on building sites and in glass shops, so the "
+        "work cannot be done from home.\n", encoding="utf-8")
+    (corpus / "roofer.md").write_text(
+        "# Roofer Career Guide\n\n## Pay\n\nThe median roofer earns $50,900 a year, and the top tenth earn over "
+        "$75,000.\n\n## Remote work\n\nRoofing is outdoor work on the building itself: roofers never work from "
+        "home.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    build(resolve(corpus, index), progress=False)
+    assert load(index).roles["glazier.txt"] == "Glaziers"
+    for question, fact in (("How much do glass installers make?", "$51,300"),
+                           ("Can a glass fitter work from home?", "cannot be done from home")):
+        a = ask(question, corpus=corpus, index=index)
+        assert a.answered and a.citations[0].source == "glazier.txt", question
+        assert fact in a.text

@@ -61,7 +61,8 @@ def test_incremental_build_equals_full_build(corpus_copy, index_copy, tmp_path):
 
     a = np.vstack([inc.unit_vectors.reconstruct(i) for i in range(inc.unit_vectors.ntotal)])
     b = np.vstack([ref.unit_vectors.reconstruct(i) for i in range(ref.unit_vectors.ntotal)])
-    assert np.allclose(a, b, atol=1e-5)
+    # stored as float16: a passage embedded in another batch may round to the next half-precision value
+    assert np.allclose(a, b, rtol=2 ** -10, atol=1e-6)
 
 
 def test_unchanged_rebuild_does_not_embed(index_copy):

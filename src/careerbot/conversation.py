@@ -71,8 +71,9 @@ _PROPER = re.compile(r"(?<=[\w,;:] )[A-Z][a-z]{2,}(?: [A-Z][\w-]+)*")
 class Lexicon:
     """What the guides say about themselves that a follow-up is read against."""
 
-    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # each guide role and its singular words
-    vocab: frozenset[str] = frozenset()  # singular words of the roles
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # each guide role and its singular words, or an alias's
+    vocab: frozenset[str] = frozenset()  # singular words of the roles and their aliases
+    title_vocab: frozenset[str] = frozenset()  # singular words of the roles as the guides' titles name them
     heads: frozenset[str] = frozenset()  # the last word of each role: "technician"
     initials: dict[str, int] = field(default_factory=dict)  # "pta" -> its role in `roles`
     credentials: frozenset[str] = frozenset()  # credential acronyms, lower case
@@ -81,8 +82,9 @@ class Lexicon:
 
 
 def lexicon(role_names: list[str], credentials: frozenset[str], heading_words: frozenset[str],
-            vocabulary: frozenset[str]) -> Lexicon:
-    """The lexicon of a corpus, from its roles (guide titles), credentials, heading words and vocabulary."""
+            vocabulary: frozenset[str], aliases: dict[str, list[str]] | None = None) -> Lexicon:
+    """The lexicon of a corpus, from its roles (guide titles), credentials, heading words and vocabulary;
+    `aliases` are other names the guides give a role ("exterminators"), by role."""
     roles, vocab, heads, initials = [], set(), set(), {}
     for name in dict.fromkeys(r for r in role_names if r):
         words = tuple(role_words(name))
@@ -94,8 +96,15 @@ def lexicon(role_names: list[str], credentials: frozenset[str], heading_words: f
         heads.update(w.lower() for w in _TOKEN.findall(name) if w.isupper() and len(w) >= 2)  # "HVAC"
         if len(words) >= 2:
             initials.setdefault("".join(w[0] for w in words), len(roles) - 1)
-    return Lexicon(roles=tuple(roles), vocab=frozenset(vocab), heads=frozenset(heads), initials=initials,
-                   credentials=credentials, topics=frozenset(heading_words) - vocab, vocabulary=vocabulary)
+    titled = frozenset(vocab)
+    for name, names in (aliases or {}).items():
+        for alias in names:
+            roles.append((name, tuple(role_words(alias))))  # "exterminators" reads as "Pest Control Technician"
+            vocab.update(role_words(alias))
+            heads.update(role_heads(alias))
+    return Lexicon(roles=tuple(roles), vocab=frozenset(vocab), title_vocab=titled, heads=frozenset(heads),
+                   initials=initials, credentials=credentials, topics=frozenset(heading_words) - vocab,
+                   vocabulary=vocabulary)
 
 
 def _role_word(token: str, lex: Lexicon, words: frozenset[str]) -> bool:
@@ -154,21 +163,23 @@ def guide_role(phrase: str, lex: Lexicon) -> str:
     tokens = [singular(t.lower()) for t in _TOKEN.findall(phrase)]
     if len(tokens) == 1 and tokens[0] in lex.initials:
         return lex.roles[lex.initials[tokens[0]]][0]
-    fits = [name for name, words in lex.roles if tokens and all(_role_word(t, lex, frozenset(words)) for t in tokens)]
+    fits = list(dict.fromkeys(name for name, words in lex.roles
+                              if tokens and all(_role_word(t, lex, frozenset(words)) for t in tokens)))
     return fits[0] if len(fits) == 1 else phrase
 
 
 def spelled_out(text: str, lex: Lexicon) -> str:
-    """A message with each role it names by initials or a short form written as its guide names it: "ATC
-    comp?" -> "Air Traffic Controller comp?", "log coords" -> "Logistics Coordinator". Roles named in full
-    words, or ambiguously, are left as written."""
+    """A message with each role it names by initials, a short form or another name its guide gives it written
+    as its guide names it: "ATC comp?" -> "Air Traffic Controller comp?", "log coords" -> "Logistics
+    Coordinator", "exterminators" -> "Pest Control Technician". Roles named in their titles' words, or
+    ambiguously, are left as written."""
     pieces = [(a + m.start(), a + m.end()) for a, b in _role_spans(text, lex)
               for m in re.finditer(r"[^,;/&]+", text[a:b]) if m.group(0).strip()]  # "ATC, FA" names two
     by_field = [_field_only(text[a:b], lex) for a, b in pieces]
     for (a, b), field_word in reversed(list(zip(pieces, by_field))):
         phrase = text[a:b].strip()
         tokens = [singular(t.lower()) for t in _TOKEN.findall(phrase)]
-        if all(t in lex.vocab for t in tokens):
+        if all(t in lex.title_vocab for t in tokens):
             continue  # already the guides' own words
         if field_word and not all(by_field):
             continue  # "reporting tools for harbor pilots": the role named as a role is the one meant

@@ -76,11 +76,13 @@ def role_of(title: str, text: str = "") -> str:
     """The role a guide is about, from its title: "Data Analyst Career Guide 2025: Salary & Skills" ->
     "Data Analyst"; "How to Become a Welder in 2025" -> "Welder"; "Chapter 7: Veterinary Technicians" ->
     "Veterinary Technicians"; "Site | Home > Careers > Social Worker" -> "Social Worker". Of the title's parts
-    that name more than page words, the first; or, given the guide's `text`, the one whose last word the text
-    uses most, a word for a person ("technician", "surveyor") counting double: "Up the Tower: A Conversation
-    With a Lead Wind Turbine Technician" -> "Lead Wind Turbine Technician". A page saved with its site's name
-    as the first line offers the breadcrumb and the first heading near its top too ("CareerPath Hub", then
-    "Home > Careers > Finance > Actuary" -> "Actuary")."""
+    that name more than page words, the first; or, given the guide's `text`, one whose last word is a word for
+    a person the text uses ("technician", "surveyor") before one that is not ("How to Become a Cosmetologist:
+    Hours, Licensing & Pay" -> "Cosmetologist"), and of those the one whose last word the text uses most, a
+    word for a person counting double: "Up the Tower: A Conversation With a Lead Wind Turbine Technician" ->
+    "Lead Wind Turbine Technician". A page saved with its site's name as the first line offers the breadcrumb
+    and the first heading near its top too ("CareerPath Hub", then "Home > Careers > Finance > Actuary" ->
+    "Actuary"), and a plain-text title in capitals under a series name ("METEOROLOGISTS")."""
     parts = title_parts(title)
     if text:
         parts += [p for line in _title_lines(text) for p in title_parts(line) if p not in parts]
@@ -90,24 +92,29 @@ def role_of(title: str, text: str = "") -> str:
     if text and len(parts) > 1:
         counts = Counter(singular(w) for w in re.findall(r"[a-z]+", text.lower()))
 
-        def uses(part: str) -> int:
+        def uses(part: str) -> tuple[bool, int]:
             head = singular(part.split()[-1].lower())
-            return counts[head] * (2 if AGENT_NOUN.search(head) else 1)
+            person = bool(AGENT_NOUN.search(head)) and counts[head] > 0
+            return person, counts[head] * (2 if person else 1)
 
-        role = max(parts, key=uses)  # the first of equals
+        role = max(parts, key=uses)  # a word for a person the text uses first; the first of equals
     # a title in capitals ("FIREFIGHTERS") names its role in words, not an acronym
     return role.title() if role.isupper() and any(len(w) > 5 for w in role.split()) else role
 
 
 TITLE_LINES = 10  # how many of a guide's first lines may hold a breadcrumb or heading that names its role
+TITLE_WORDS = 5  # a line in capitals this short may be a title
 
 
 def _title_lines(text: str) -> list[str]:
-    """Lines near the top of a guide that may name its subject: a breadcrumb, and the first heading."""
+    """Lines near the top of a guide that may name its subject: a breadcrumb, the first heading, and short
+    lines in capitals (a plain-text title set under a series name: "METEOROLOGISTS")."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][1:TITLE_LINES]
     crumbs = [line for line in lines if BREADCRUMB.search(line)]
     heading = next((line for line in lines if line.startswith("# ")), None)
-    return crumbs + ([heading] if heading else [])
+    capitals = [line for line in lines if line.isupper() and len(line.split()) <= TITLE_WORDS
+                and re.fullmatch(r"[A-Z][A-Z '’&/-]*", line)]
+    return crumbs + ([heading] if heading else []) + capitals
 
 
 def title_parts(title: str) -> list[str]:
@@ -127,6 +134,46 @@ def title_parts(title: str) -> list[str]:
 
 
 ROLE_JOINS = re.compile(r"\s+(?:and|or|&)\s+|\s*[,/]\s*", re.I)  # "Court Reporters and Simultaneous Captioners"
+
+
+# Another name a guide gives its own role: "Pest control technicians (also called pest management professionals
+# or exterminators)", "Radiologic technologists, also called radiographers, ..."; the word before is the role's
+_ALIAS = re.compile(r"([A-Za-z][\w'’-]*)\**\s*[,(]\s*(?:also|sometimes|often|commonly|usually|more commonly)\s+"
+                    r"(?:called|known as|referred to as|termed)\s+([^.;:()\n]+)", re.I)
+# A facts line listing the role's other titles: "Also called: tractor-trailer driver, heavy truck driver"
+_ALIAS_LINE = re.compile(r"^\W*(?:also called|also known as|other (?:job )?titles|sample (?:job )?titles)\s*:\s*"
+                         r"([^.\n]+)", re.I | re.M)
+ALIAS_WORDS = 3  # an alias is a role's name: at most this many words
+ALIAS_ZIPF = 4.0  # an alias ending on a word this common in English ("specialists", "drivers") names no one role
+
+
+def role_aliases(roles: dict[str, str], texts: dict[str, str]) -> dict[str, list[str]]:
+    """Per guide, the other names its text gives its own role ("exterminators" for "Pest Control Technician"),
+    lower case: names of a person by what they do, ending on a word rarer than ALIAS_ZIPF, none of them
+    another guide's role."""
+    from .terms import zipf
+
+    others = {s: {singular(w) for r in (set(roles.values()) - {role}) for w in role_words(r)}
+              for s, role in roles.items()}
+    found: dict[str, list[str]] = {}
+    for source, role in roles.items():
+        text = texts.get(source, "")
+        heads = set(role_heads(role))
+        named = [m.group(2) for m in _ALIAS.finditer(text) if singular(m.group(1).lower()) in heads]
+        named += [m.group(1) for m in _ALIAS_LINE.finditer(text)]
+        names = []
+        for phrase in named:
+            for part in ROLE_JOINS.split(phrase):
+                ws = [w for w in re.findall(r"[a-z][\w'’-]*", part.lower()) if w not in ("a", "an", "the")]
+                head = singular(ws[-1]) if ws else ""
+                if 0 < len(ws) <= ALIAS_WORDS and AGENT_NOUN.search(head) and zipf(head) < ALIAS_ZIPF \
+                        and head not in NOT_A_ROLE \
+                        and ws[-1] not in NOT_A_ROLE and head not in others[source] \
+                        and not set(map(singular, ws)) <= set(role_words(role)):
+                    names.append(" ".join(ws))
+        if names:
+            found[source] = list(dict.fromkeys(names))
+    return found
 
 
 def role_words(role: str) -> list[str]:

@@ -147,7 +147,7 @@ def other_roles(engine: Engine, phrases: list[str]) -> list[str]:
     from .coverage import plural, singular
     from .lexical import text_tokens
 
-    roles = tuple(plural(name).lower() for name, _ in engine.lexicon.roles)
+    roles = tuple(dict.fromkeys(plural(name).lower() for name, _ in engine.lexicon.roles))
     spread = ROLE_SPREAD * len(engine.index.records.sources)
     sources = engine.index.records.units.column("source")
     candidates = []

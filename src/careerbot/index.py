@@ -25,7 +25,7 @@ import numpy as np
 from . import knowledge, records
 from .chunking import Chunk, chunk_corpus
 from .corpus import FileStat, Skipped, file_sha256, file_stats, load_corpus
-from .coverage import role_of, survey
+from .coverage import role_aliases, role_of, survey
 from .errors import BuildLockedError, IndexError_
 from .lexical import Lexical
 from .settings import MODEL_NAME, Settings
@@ -34,7 +34,7 @@ from .structure import Unit
 FORMAT_VERSION = 2
 # Bump when the way guides are cut into chunks and units, or the passages embedded, changes: an index built
 # by another pipeline version is not reused incrementally (every guide is chunked and embedded again).
-PIPELINE_VERSION = 12
+PIPELINE_VERSION = 13
 # A unit holding a control character (a NUL, a stray escape) is damaged text: it is never quoted
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MANIFEST = "manifest.json"
@@ -82,6 +82,11 @@ class Index:
     def roles(self) -> dict[str, str]:
         """The role each guide is about, by source (`manifest_roles`)."""
         return manifest_roles(self.manifest)
+
+    @property
+    def aliases(self) -> dict[str, list[str]]:
+        """The other names each guide gives its role, by source (`manifest_aliases`)."""
+        return manifest_aliases(self.manifest)
 
 
 @dataclass(frozen=True)
@@ -293,6 +298,7 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
     units = [UnitRecord(p.source, p.chunk, p.unit.start, p.unit.end, p.unit.kind, p.unit.section, p.unit.context,
                         p.unit.text) for p in pieces if not CONTROL_CHARS.search(p.unit.text)]
     roles = {d.source: role_of(d.title, d.text) for d in docs}
+    aliases = role_aliases(roles, {d.source: d.text for d in docs})
     passages = [chunk_passage(c, roles[c.source]) for c in chunks] + \
                [unit_passage(u, roles[u.source]) for u in units]
     made: dict = {}  # the record of an export this build makes to embed with
@@ -316,7 +322,8 @@ def _build(settings: Settings, full: bool, progress: bool, step: Callable[..., N
         "dimension": dim,
         "settings": _settings_record(settings),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "documents": [_document_record(d, roles[d.source], stats, settings.corpus) for d in docs],
+        "documents": [_document_record(d, roles[d.source], stats, settings.corpus, aliases.get(d.source, []))
+                      for d in docs],
         "skipped": [asdict(s) for s in skipped],
         "chunks": len(chunks),
         "units": len(units),
@@ -339,8 +346,9 @@ def _restamp(settings: Settings, old: Index, docs, skipped: list[Skipped], start
     the manifest, replaced whole, and keep every other file."""
     stats = file_stats(settings.corpus)
     roles = manifest_roles(old.manifest)  # the same guides, text for text: the same roles
-    manifest = {**old.manifest, "documents": [_document_record(d, roles[d.source], stats, settings.corpus)
-                                              for d in docs],
+    aliases = manifest_aliases(old.manifest)
+    manifest = {**old.manifest, "documents": [_document_record(d, roles[d.source], stats, settings.corpus,
+                                                                aliases.get(d.source, [])) for d in docs],
                 "skipped": [asdict(s) for s in skipped]}
     tmp = settings.index / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -400,12 +408,12 @@ def _previous_vectors(old: Index) -> dict[str, np.ndarray]:
     return dict(zip(texts, vectors))
 
 
-def _document_record(doc, role: str, stats: dict[str, FileStat], corpus: Path) -> dict:
-    """What the manifest keeps of a guide: its title and the `role` read from it, its text's hash and the
-    identity of its file, which tells when it changed. An extracted guide also names its original and keeps
-    that file's own hash."""
+def _document_record(doc, role: str, stats: dict[str, FileStat], corpus: Path, aliases: list[str] = ()) -> dict:
+    """What the manifest keeps of a guide: its title, the `role` read from it and the role's other names in its
+    text, its text's hash and the identity of its file, which tells when it changed. An extracted guide also
+    names its original and keeps that file's own hash."""
     st = stats[doc.file]
-    record = {"source": doc.source, "title": doc.title, "role": role, "sha256": doc.sha256,
+    record = {"source": doc.source, "title": doc.title, "role": role, "aliases": list(aliases), "sha256": doc.sha256,
               "size": st.size, "mtime_ns": st.mtime_ns, "ctime_ns": st.ctime_ns, "inode": st.inode}
     if doc.origin:
         record["origin"] = doc.origin
@@ -447,6 +455,11 @@ def _in_document_order(order: dict[str, int], chunks, units, chunk_vecs, unit_ve
 def manifest_roles(manifest: dict) -> dict[str, str]:
     """The role each indexed guide is about, by source, as the build read it from its title and text."""
     return {d["source"]: d.get("role") or role_of(d["title"]) for d in manifest["documents"]}
+
+
+def manifest_aliases(manifest: dict) -> dict[str, list[str]]:
+    """The other names each indexed guide gives its role ("exterminators"), by source."""
+    return {d["source"]: list(d.get("aliases") or []) for d in manifest["documents"]}
 
 
 def manifest_titles(manifest: dict) -> dict[str, str]:

@@ -27,6 +27,7 @@ _MAKE = re.compile(r"\bmak(?:e|es|ing)\b")
 _MADE_OTHER = re.compile(r"\b(?:mistakes?|errors?|decisions?|changes?|difference|impact|sense|sure|friends|"
                          r"appointments?|switch|jump|move|transition|schedules?|plans?|improvements?|calls?|hires?|"
                          r"progress)\b")
+_COUNT_MADE = re.compile(r"\bhow many (?!dollars|bucks|grand\b)[\w-]+\b.*\bmak(?:e|es|ing)\b")  # "how many stops..."
 _EARNED_OTHER = re.compile(r"\bearn\w* (?:an? |the |my |your |their |this )?(?:[\w-]+ ){0,2}(?:certif\w*|credentials?|"
                            r"degrees?|designations?|diplomas?|certs?|licen[cs]es?|promotions?|titles?|respect|trust)\b")
 _MONEY_WORD = re.compile(r"\bmoney\b")
@@ -152,7 +153,7 @@ def read_question(text: str, credentials: frozenset[str] = frozenset()) -> Quest
     intents = set().union(*(word_intents(t) for t in tokens if t not in aside))
     if any(t in credentials for t in tokens):
         intents.add("certification")
-    if _MAKE.search(lowered) and not _MADE_OTHER.search(lowered):
+    if _MAKE.search(lowered) and not _MADE_OTHER.search(lowered) and not _COUNT_MADE.search(lowered):
         intents.add("salary")  # "what do welders make"
     if _MONEY_WORD.search(lowered) and not _MONEY_HANDLED.search(lowered):
         intents.add("salary")  # "is the money good"

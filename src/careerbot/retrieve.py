@@ -85,14 +85,21 @@ class Candidate:
     near: list[float] = field(default_factory=list)  # for a follow-up: how near it is to the last answer's quotes
 
 
-def _role_words(roles: dict[str, str]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+def _role_words(roles: dict[str, str], aliases: dict[str, list[str]] | None = None
+                ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """Per guide, the title words that name its role and not every guide's ("site" in "Site Supervisor" beside
-    "Shift Supervisor"); and for a guide whose title words are all common to every title ("Supervisor"), those."""
+    "Shift Supervisor"), with the last word of each other name its text gives the role ("exterminator"); and
+    for a guide whose title words are all common to every title ("Supervisor"), those."""
     per = {s: frozenset(role_words(r)) for s, r in roles.items()}
     common = frozenset.intersection(*per.values()) if len(per) > 1 else frozenset()
-    distinct = {s: ws - common for s, ws in per.items()}
+    distinct = {s: ws - common | alias_heads((aliases or {}).get(s, [])) for s, ws in per.items()}
     phrases = {s: per[s] for s, ws in distinct.items() if not ws and per[s]}
     return distinct, phrases
+
+
+def alias_heads(aliases: list[str]) -> frozenset[str]:
+    """The last words of a role's other names, singular: "exterminators" -> "exterminator"."""
+    return frozenset(singular(a.split()[-1]) for a in aliases if a.split())
 
 
 ENCODERS = ("auto", "onnx", "torch")
@@ -134,8 +141,11 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None,
     # the query encoder's threads (measured: 10.2 ms against 6.5 ms for ask() with two cores)
     faiss.omp_set_num_threads(1)
     records = index.records
-    distinct, phrases = _role_words(index.roles)
+    aliases = index.aliases
+    distinct, phrases = _role_words(index.roles, aliases)
+    other_names = [a for names in aliases.values() for a in names]
     cover = Coverage(**index.manifest["coverage"])
+    by_role = {cover.roles.get(s, ""): names for s, names in aliases.items() if names}
     runs = unit_views.Runs(records)
     return Engine(
         index=index,
@@ -156,12 +166,13 @@ def load_engine(index: Index, encoder: str = "auto", corpus: Path | None = None,
         anchors=known.anchors,
         title_stems=frozenset(t for ts in tokenize(list(index.titles.values()) or [""]) for t in ts),
         pay_periods=known.pay_periods,
-        scope_words=known.scope_words,
+        scope_words=known.scope_words | alias_heads(other_names),
         credentials=known.credentials,
         guide_stems=unit_views.GuideStems(records, index.titles),
         chrome=unit_views.Chrome(records),
         coverage=cover,
-        lexicon=lexicon(list(cover.roles.values()), known.credentials, known.heading_words, known.vocabulary),
+        lexicon=lexicon(list(cover.roles.values()), known.credentials, known.heading_words, known.vocabulary,
+                        by_role),
     )
 
 
