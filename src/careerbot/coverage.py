@@ -77,12 +77,14 @@ def role_of(title: str, text: str = "") -> str:
     "Data Analyst"; "How to Become a Welder in 2025" -> "Welder"; "Chapter 7: Veterinary Technicians" ->
     "Veterinary Technicians"; "Site | Home > Careers > Social Worker" -> "Social Worker". Of the title's parts
     that name more than page words, the first; or, given the guide's `text`, one whose last word is a word for
-    a person the text uses ("technician", "surveyor") before one that is not ("How to Become a Cosmetologist:
-    Hours, Licensing & Pay" -> "Cosmetologist"), and of those the one whose last word the text uses most, a
-    word for a person counting double: "Up the Tower: A Conversation With a Lead Wind Turbine Technician" ->
+    a person the text uses, rarer than a plain word ("technician", "surveyor"), before one that is not ("How
+    to Become a Cosmetologist: Hours, Licensing & Pay" -> "Cosmetologist"), and of those the one whose last
+    word the text uses most, a word for a person counting double: "Up the Tower: A Conversation With a Lead Wind Turbine Technician" ->
     "Lead Wind Turbine Technician". A page saved with its site's name as the first line offers the breadcrumb
     and the first heading near its top too ("CareerPath Hub", then "Home > Careers > Finance > Actuary" ->
     "Actuary"), and a plain-text title in capitals under a series name ("METEOROLOGISTS")."""
+    from .terms import zipf
+
     parts = title_parts(title)
     if text:
         parts += [p for line in _title_lines(text) for p in title_parts(line) if p not in parts]
@@ -94,10 +96,10 @@ def role_of(title: str, text: str = "") -> str:
 
         def uses(part: str) -> tuple[bool, int]:
             head = singular(part.split()[-1].lower())
-            person = bool(AGENT_NOUN.search(head)) and counts[head] > 0
-            return person, counts[head] * (2 if person else 1)
+            person = bool(AGENT_NOUN.search(head)) and counts[head] > 0 and zipf(head) < PLAIN_WORD_ZIPF
+            return person, counts[head] * (2 if AGENT_NOUN.search(head) else 1)
 
-        role = max(parts, key=uses)  # a word for a person the text uses first; the first of equals
+        role = max(parts, key=uses)  # a word for a person first ("water" is a plain word); the first of equals
     # a title in capitals ("FIREFIGHTERS") names its role in words, not an acronym
     return role.title() if role.isupper() and any(len(w) > 5 for w in role.split()) else role
 
