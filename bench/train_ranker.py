@@ -48,7 +48,8 @@ OTHER_ROLE_WEIGHT = 0.05
 ADAPTER_RANK, ADAPTER_L2, ADAPTER_EPOCHS, ADAPTER_TEMPERATURE = 16, 0.01, 30, 0.05
 # guide sets kept out of every fit, to show careerbot on guides it never saw
 NEVER_FITTED = ("transport-text", "mixed-formats", "field-work", "language-and-finance", "events-and-emergencies",
-                "licensed-work", "outdoors-and-animals", "craft-and-culture", "service-and-science")
+                "licensed-work", "outdoors-and-animals", "craft-and-culture", "service-and-science",
+                "hospitality-and-installation")
 L2 = 1.0
 # the conversations follow-ups are fitted on (by their name in bench/conversations.py), and their corpus; the
 # others are never used
