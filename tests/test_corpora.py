@@ -63,6 +63,15 @@ def test_an_occupation_named_outside_any_question_frame_is_declined(ask_trades, 
     assert not a.answered and not a.citations
 
 
+@pytest.mark.parametrize("question, fact", [
+    ("P90 comp for HVAC techs?", "$84,000"),  # pay-survey shorthand for the highest 10 percent
+    ("What's top-decile comp for plumbers?", "$105,000"),
+])
+def test_recruiter_shorthand_for_pay_reads_as_the_guides_word_it(ask_trades, question, fact):
+    a = ask_trades(question)
+    assert a.answered and fact in a.text
+
+
 def test_the_same_question_about_roles_the_guides_cover_is_answered(ask_trades):
     a = ask_trades("Who earns more per hour at the median, electricians or plumbers?")
     assert a.answered and a.citations[0].source in {"electrician.md", "plumber.md"}
@@ -271,8 +280,10 @@ def test_what_the_guides_do_not_cover_is_still_declined(ask_cranes, question):
 
 def test_a_personal_health_question_about_a_job_points_to_a_clinician(ask_cranes):
     """The asker's own condition and whether they should take the job is for a clinician, not the guides."""
-    a = ask_cranes("I have asthma and use an inhaler every day. Is it safe for me to become a crane operator?")
-    assert not a.answered and "clinician" in a.text
+    for question in ("I have asthma and use an inhaler every day. Is it safe for me to become a crane operator?",
+                     "I have high blood pressure. Can I still become a crane operator?"):  # the story tells it
+        a = ask_cranes(question)
+        assert not a.answered and "clinician" in a.text, question
     job = ask_cranes("Do crane operators need a medical exam for the CCO certification?")
     assert "clinician" not in job.text
 

@@ -235,16 +235,17 @@ def on_topic(engine: Engine, question: Question) -> bool:
     return any(w in known and zipf(w) < RARE_ZIPF for w in re.findall(r"[a-z]+", question.text.lower()))
 
 
-def is_health_advice(engine: Engine, question: Question) -> bool:
-    """A personal health question ("what should I take for a migraine"), which careerbot must not answer;
-    never a question about a job ("do respiratory therapists treat asthma?")."""
+def is_health_advice(engine: Engine, question: Question, story: Question | None = None) -> bool:
+    """A personal health question ("what should I take for a migraine"; "I have high blood pressure. Can I
+    still become a diver?", where the `story` around the question tells of the asker's health), which
+    careerbot must not answer; never a question about a job ("do respiratory therapists treat asthma?")."""
     from .coverage import singular
 
     text = question.text
+    if OWN_HEALTH.search(story.text if story is not None else text) and ABOUT_ME.search(text):
+        return True
     if not HEALTH.search(text):
         return False
-    if OWN_HEALTH.search(text) and ABOUT_ME.search(text):
-        return True
     if JOB_WORDS.search(text):
         return False
     return not any(singular(w) in engine.lexicon.vocab for w in re.findall(r"[a-z]+", text.lower()))
@@ -276,7 +277,7 @@ def rule_decline(engine: Engine, question: Question, story: Question | None = No
     around it when the question names none), nothing tying it to the guides, pay for a period no passage
     gives pay for ("hourly wage"), a place no guide names, or an instruction to careerbot. `own` is the
     message's own words when it was read with earlier turns."""
-    if is_health_advice(engine, question):
+    if is_health_advice(engine, question, story):
         return "health"
     unquoted_period = "salary" in question.intents and pay_periods(question.text) - engine.pay_periods
     if outside_scope(engine, question) or not on_topic(engine, question) or unquoted_period \

@@ -24,12 +24,16 @@ SHORTHAND = {
     "exp": "experience", "uni": "university", "reqs": "requirements", "info": "information", "hrs": "hours",
     "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "dollars": "USD",
     "asst": "assistant", "sr": "senior", "jr": "junior", "peso": "MXN", "pesos": "MXN", "rupee": "INR",
-    "rupees": "INR", "yen": "JPY", "yuan": "CNY", "pto": "paid time off",
+    "rupees": "INR", "yen": "JPY", "yuan": "CNY", "pto": "paid time off", "comp": "pay",
 }
 # Chat filler that says nothing about the question ("im a receptionist rn"): neither a term nor unknown
 CHAT_FILLER = frozenset("im ive id ill rn tbh idk pls plz u ur lol btw imo ngl fyi thx thanks hi hey hello ok okay "
                         "gonna wanna kinda sorta ya yeah m s t d ll ve re".split())  # and what "i'm" leaves
 _WORD = re.compile(r"[A-Za-z]+")
+# Pay-survey shorthand for a percentile ("P90 comp", "top-decile pay", "the 10th percentile"), read in the words
+# pay tables and profiles use: general English, no career's
+_PERCENTILE = re.compile(r"\b[Pp](10|25|50|75|90)\b|\b(top|upper|bottom|lower)[\s-]+decile\b|"
+                         r"\b(10|90)th[\s-]+percentile\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
@@ -91,6 +95,7 @@ class Reader:
 
     def read(self, text: str) -> Reading:
         """Mend the question's words and sort out the ones the guides never use."""
+        text = _PERCENTILE.sub(_percentile_words, text)
         unknown: list[str] = []
         specific: list[str] = []
         context = [m.span(1) for m in ASKER.finditer(text)]
@@ -114,6 +119,16 @@ class Reader:
         specific += [y for y in _YEAR.findall(text) if y not in self.years]
         known_places = frozenset(known for known in named.values() if known is not None)
         return Reading(mended, tuple(unknown), tuple(dict.fromkeys(specific)), known_places)
+
+
+def _percentile_words(m: re.Match[str]) -> str:
+    """A percentile as pay tables and profiles word it: "P90" -> "highest 10 percent", "P50" -> "median"."""
+    n = m.group(1) or m.group(3)
+    if n is None:
+        return "highest 10 percent" if m.group(2).lower() in ("top", "upper") else "lowest 10 percent"
+    if n == "50":
+        return "median"
+    return f"highest {100 - int(n)} percent" if int(n) > 50 else f"lowest {n} percent"
 
 
 # Names of one country ("USA" where the guides write "United States"): general English, no career's
