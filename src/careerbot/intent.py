@@ -9,8 +9,8 @@ from functools import lru_cache
 # Words that signal each intent in a question; matched on word prefixes, and forgiving one typo.
 INTENT_WORDS: dict[str, tuple[str, ...]] = {
     "salary": ("salary", "salaries", "median", "pay", "paid", "pays", "earn", "earns", "earning", "earnings", "wage",
-               "wages", "hourly", "income", "compensation", "comp", "paycheck", "paychecks", "paycheque", "take-home", "bonus",
-               "bonuses", "raise", "dollars", "usd", "cash", "$", "£", "€"),
+               "wages", "hourly", "income", "compensation", "comp", "paycheck", "paychecks", "paycheque", "take-home",
+               "bonus", "bonuses", "raise", "dollars", "usd", "cash", "$", "£", "€"),
     "cost": ("cost", "costs", "tuition", "expensive", "price", "afford", "fee", "fees", "cheap"),
     "education": ("degree", "degrees", "bachelor", "bachelors", "master", "masters", "mha", "mba", "associate",
                   "associates", "college", "university", "school", "study", "major", "education", "educational",
